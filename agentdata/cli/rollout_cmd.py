@@ -1,0 +1,85 @@
+"""`agentdata rollout`: run a policy against an environment and record every step."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
+from agentdata.runner import RolloutConfig, run_rollouts
+from agentdata.stats import run_summary
+
+
+def rollout(
+    env: Annotated[str, typer.Option("--env", help="Environment id, e.g. agentdata/Math-v0.")],
+    policy: Annotated[str, typer.Option("--policy", help="oracle or scripted.")] = "oracle",
+    episodes: Annotated[int, typer.Option("--episodes", help="Episodes in the run.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Run seed.")] = 0,
+    env_arg: Annotated[
+        list[str] | None, typer.Option("--env-arg", help="Env kwarg k=v (repeatable).")
+    ] = None,
+    policy_arg: Annotated[
+        list[str] | None, typer.Option("--policy-arg", help="Policy kwarg k=v (repeatable).")
+    ] = None,
+    samples_per_task: Annotated[
+        int, typer.Option("--samples-per-task", help="Episodes per task (best-of-N).")
+    ] = 1,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Episodes at once.")] = 1,
+    run: Annotated[str | None, typer.Option("--run", help="Run name; re-use to resume.")] = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Run rollouts; re-running the same --run resumes it."""
+    config = RolloutConfig(
+        env_id=env,
+        policy=policy,
+        episodes=episodes,
+        seed=seed,
+        env_kwargs=parse_kv(env_arg, "--env-arg"),
+        policy_kwargs=parse_kv(policy_arg, "--policy-arg"),
+        samples_per_task=samples_per_task,
+        concurrency=concurrency,
+        run_id=run,
+    )
+    # SIGTERM unwinds like Ctrl-C so sandboxes are closed and the store flushed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    store = open_store(db)
+    try:
+        show_bar = not json_out and sys.stderr.isatty()
+        with Progress(
+            TextColumn("[bold]rollout"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not show_bar,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("episodes", total=episodes)
+            run_id = run_rollouts(
+                store, config, on_progress=lambda done, _total: bar.update(task, completed=done)
+            )
+        summary = run_summary(store, run_id)
+    finally:
+        store.close()
+    if json_out:
+        print_json(summary)
+        return
+    typer.echo(
+        f"run {summary['run_id']}: {summary['episodes']} episodes, {summary['steps']} steps, "
+        f"success rate {summary['success_rate']:.3f}"
+    )
+    if summary["failures"]:
+        typer.echo("failures: " + ", ".join(f"{k}={v}" for k, v in summary["failures"].items()))
+    if summary["error_types"]:
+        typer.echo(
+            "error types: " + ", ".join(f"{k}={v}" for k, v in summary["error_types"].items())
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("rollout")(rollout)

@@ -1,0 +1,265 @@
+"""The rollout runner: many episodes of one policy against one environment, batched and resumable.
+
+Plan: slot `s` of a run is sample `s % N` of task `s // N` (N = samples per task). A task's
+reset seed derives from the run seed and the task index, so all samples of a task see the
+same task; the policy's seed derives from the slot. Re-running a run id resumes: finished
+slots are kept, episodes whose process died are marked `incomplete` and their slots re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import gymnasium
+from pydantic import JsonValue
+
+from agentdata.errors import ConfigError, RunMismatchError
+from agentdata.policies import Policy, Turn, make_policy
+from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.store import Store
+from agentdata.version import package_version
+from envs import register_envs
+from schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord
+
+
+@dataclass(frozen=True)
+class RolloutConfig:
+    """Everything a run needs; stored with the run so a resume can check it."""
+
+    env_id: str
+    policy: str
+    episodes: int
+    seed: int = 0
+    env_kwargs: dict[str, JsonValue] = field(default_factory=dict)
+    policy_kwargs: dict[str, JsonValue] = field(default_factory=dict)
+    samples_per_task: int = 1
+    concurrency: int = 1
+    run_id: str | None = None
+
+
+def derive_seed(seed: int, *labels: object) -> int:
+    """A 31-bit seed derived from `seed` and labels (stable across processes)."""
+    text = ":".join([str(seed), *map(str, labels)])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") >> 1
+
+
+def episode_id_for(run_id: str, slot: int, attempt: int) -> str:
+    """Deterministic episode id of a slot's n-th attempt."""
+    digest = hashlib.sha256(f"{run_id}:{slot}:{attempt}".encode()).hexdigest()[:16]
+    return f"ep-{digest}"
+
+
+def make_env(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str, str]:
+    """`gymnasium.make` with agentdata envs registered and errors made typed."""
+    register_envs()
+    if env_id not in gymnasium.registry:
+        known = ", ".join(sorted(k for k in gymnasium.registry if k.startswith("agentdata/")))
+        raise ConfigError(f"unknown environment {env_id!r}; installed: {known}")
+    try:
+        kwargs: dict[str, Any] = dict(env_kwargs)
+        return gymnasium.make(env_id, **kwargs)
+    except (TypeError, ValueError, FileNotFoundError) as exc:
+        raise ConfigError(f"cannot create {env_id} with {env_kwargs}: {exc}") from exc
+
+
+@dataclass
+class _Active:
+    recorder: Recorder
+    key: str = ""
+    observation: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def run_rollouts(
+    store: Store,
+    config: RolloutConfig,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """Run (or resume) the rollout described by `config`; returns the run id."""
+    if config.episodes < 0 or config.samples_per_task < 1 or config.concurrency < 1:
+        raise ConfigError("episodes >= 0, samples_per_task >= 1 and concurrency >= 1 required")
+    policy = make_policy(config.policy, dict(config.policy_kwargs))
+    run = _open_run(store, config, policy.spec())
+    store.mark_incomplete(run.id)
+    slots_done: set[int] = set()
+    attempts: dict[int, int] = {}
+    for ep in store.episodes(run.id):
+        attempts[ep.slot] = attempts.get(ep.slot, 0) + 1
+        if ep.status in FINISHED_STATUSES:
+            slots_done.add(ep.slot)
+    todo = [s for s in range(config.episodes) if s not in slots_done]
+    total, done = config.episodes, config.episodes - len(todo)
+    if on_progress:
+        on_progress(done, total)
+    if not todo:
+        policy.close()
+        return run.id
+
+    workers = min(config.concurrency, len(todo))
+    envs = [make_env(config.env_id, config.env_kwargs) for _ in range(workers)]
+    recorders = [
+        Recorder(e, store, env_id=config.env_id, env_kwargs=config.env_kwargs, autoflush=False)
+        for e in envs
+    ]
+    task_ids = envs[0].unwrapped.list_tasks() if hasattr(envs[0].unwrapped, "list_tasks") else None
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    idle = list(recorders)
+    active: list[_Active] = []
+    queue = list(reversed(todo))
+    try:
+        while queue or active:
+            while queue and idle:
+                slot = queue.pop()
+                rec = idle.pop()
+                started = _start_episode(rec, policy, run, config, slot, attempts, task_ids)
+                if started is None:
+                    idle.append(rec)
+                    done += 1
+                else:
+                    active.append(started)
+            if not active:
+                store.flush()
+                continue
+            finished = _advance(active, policy, pool)
+            store.flush()
+            for item in finished:
+                active.remove(item)
+                policy.end(item.key)
+                idle.append(item.recorder)
+                done += 1
+            if on_progress:
+                on_progress(done, total)
+    finally:
+        for item in active:
+            item.recorder.crash("runner stopped")
+        store.flush()
+        if pool:
+            pool.shutdown(wait=True)
+        for rec in recorders:
+            rec.close()
+        policy.close()
+    return run.id
+
+
+def _open_run(store: Store, config: RolloutConfig, spec: PolicySpec) -> RunRecord:
+    run_id = config.run_id or f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}-s{config.seed}"
+    wanted = RunRecord(
+        id=run_id,
+        env_id=config.env_id,
+        env_kwargs=config.env_kwargs,
+        policy=spec,
+        seed=config.seed,
+        episodes=config.episodes,
+        samples_per_task=config.samples_per_task,
+        package_version=package_version(),
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+    )
+    existing = store.get_run(run_id)
+    if existing is None:
+        store.create_run(wanted)
+        return wanted
+    for name in ("env_id", "env_kwargs", "policy", "seed", "samples_per_task"):
+        if getattr(existing, name) != getattr(wanted, name):
+            raise RunMismatchError(
+                f"run {run_id!r} was started with {name}={getattr(existing, name)!r}, "
+                f"not {getattr(wanted, name)!r}; use another --run name"
+            )
+    return existing
+
+
+def _start_episode(
+    rec: Recorder,
+    policy: Policy,
+    run: RunRecord,
+    config: RolloutConfig,
+    slot: int,
+    attempts: dict[int, int],
+    task_ids: Sequence[str] | None,
+) -> _Active | None:
+    task_index, sample_index = divmod(slot, config.samples_per_task)
+    attempt = attempts.get(slot, 0)
+    attempts[slot] = attempt + 1
+    episode_id = episode_id_for(run.id, slot, attempt)
+    reset_seed = derive_seed(config.seed, "task", task_index)
+    policy_seed = derive_seed(config.seed, "policy", slot)
+    options = {"task_id": task_ids[task_index % len(task_ids)]} if task_ids else None
+    spec = run.policy.model_copy(update={"seed": policy_seed})
+    rec.set_next_episode(
+        EpisodeMeta(
+            episode_id=episode_id,
+            run_id=run.id,
+            slot=slot,
+            sample_index=sample_index,
+            policy=spec,
+        )
+    )
+    try:
+        obs, info = rec.reset(seed=reset_seed, options=options)
+    except Exception as exc:
+        rec.store.begin_episode(
+            EpisodeRecord(
+                id=episode_id,
+                run_id=run.id,
+                slot=slot,
+                sample_index=sample_index,
+                env_id=run.env_id,
+                env_kwargs=run.env_kwargs,
+                task_id=str((options or {}).get("task_id", "?")),
+                task_hash="",
+                seed=reset_seed,
+                package_version=package_version(),
+                policy=spec,
+                status="crashed",
+                error=f"reset failed: {type(exc).__name__}: {exc}",
+            )
+        )
+        return None
+    try:
+        policy.start(episode_id, rec, info["task"], policy_seed)
+    except Exception as exc:
+        rec.crash(f"policy_error: {type(exc).__name__}: {exc}")
+        return None
+    return _Active(recorder=rec, key=episode_id, observation=obs, info=info)
+
+
+def _advance(
+    active: list[_Active], policy: Policy, pool: ThreadPoolExecutor | None
+) -> list[_Active]:
+    """One policy batch and one env step per active episode; returns the finished ones."""
+    turns = [Turn(a.key, a.observation, a.info) for a in active]
+    started = time.perf_counter()
+    try:
+        actions: list[Any] = list(policy.act(turns))
+        if len(actions) != len(turns):
+            raise ValueError(f"policy returned {len(actions)} actions for {len(turns)} turns")
+        per_turn = (time.perf_counter() - started) / len(turns)
+    except Exception as exc:
+        actions = [exc] * len(turns)
+        per_turn = 0.0
+
+    def step(item: _Active, action: Any) -> bool:
+        rec = item.recorder
+        if isinstance(action, BaseException):
+            rec.crash(f"policy_error: {type(action).__name__}: {action}")
+            return True
+        rec.annotate(action.output, per_turn)
+        try:
+            obs, _r, terminated, truncated, info = rec.step(action.text)
+        except Exception as exc:
+            rec.crash(exc)
+            return True
+        item.observation, item.info = obs, info
+        return bool(terminated or truncated)
+
+    if pool is None:
+        ended = [step(a, act) for a, act in zip(active, actions, strict=True)]
+    else:
+        ended = list(pool.map(step, active, actions))
+    return [a for a, e in zip(active, ended, strict=True) if e]

@@ -1,0 +1,117 @@
+"""SQLAlchemy 2.0 tables of the audit store: runs, episodes, steps and content-addressed blobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SCHEMA_VERSION = "0001"
+"""Alembic head revision this code reads and writes."""
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=False)}  # noqa: RUF012
+
+
+class Blob(Base):
+    """A large text stored once, keyed by its sha256."""
+
+    __tablename__ = "blobs"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class Run(Base):
+    """A rollout run: environment, policy, seed and plan."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    env_id: Mapped[str] = mapped_column(String(200))
+    env_kwargs: Mapped[dict[str, Any]]
+    policy: Mapped[dict[str, Any]]
+    seed: Mapped[int] = mapped_column(Integer)
+    episodes: Mapped[int] = mapped_column(Integer)
+    samples_per_task: Mapped[int] = mapped_column(Integer)
+    package_version: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime | None]
+
+
+class Episode(Base):
+    """One episode and everything needed to rebuild it."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_run_slot", "run_id", "slot"),)
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(200), index=True)
+    slot: Mapped[int] = mapped_column(Integer)
+    sample_index: Mapped[int] = mapped_column(Integer)
+    env_id: Mapped[str] = mapped_column(String(200))
+    env_kwargs: Mapped[dict[str, Any]]
+    task_id: Mapped[str] = mapped_column(String(500), index=True)
+    task_hash: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int | None] = mapped_column(Integer)
+    package_version: Mapped[str] = mapped_column(String(50))
+    policy: Mapped[dict[str, Any]]
+    parent_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    fork_step: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    num_steps: Mapped[int] = mapped_column(Integer)
+    total_reward: Mapped[float] = mapped_column(Float)
+    success: Mapped[bool | None]
+    outcome: Mapped[dict[str, Any]]
+    initial_observation: Mapped[str] = mapped_column(Text)
+    initial_state: Mapped[str] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Step(Base):
+    """One step. Short texts are inline; long ones live in `blobs` and are referenced."""
+
+    __tablename__ = "steps"
+
+    episode_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("episodes.id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_before: Mapped[str] = mapped_column(String(64))
+    state_after: Mapped[str] = mapped_column(String(64))
+    action_raw: Mapped[str | None] = mapped_column(Text)
+    action_ref: Mapped[str | None] = mapped_column(String(64))
+    action_parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    observation: Mapped[str | None] = mapped_column(Text)
+    observation_ref: Mapped[str | None] = mapped_column(String(64))
+    reward: Mapped[float] = mapped_column(Float)
+    terminated: Mapped[bool]
+    truncated: Mapped[bool]
+    verdict_label: Mapped[str | None] = mapped_column(String(20))
+    error_type: Mapped[str | None] = mapped_column(String(40), index=True)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    failure_kind: Mapped[str | None] = mapped_column(String(40), index=True)
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    retry_of: Mapped[int | None] = mapped_column(Integer)
+    infra_retries: Mapped[int] = mapped_column(Integer)
+    policy_s: Mapped[float] = mapped_column(Float)
+    env_s: Mapped[float] = mapped_column(Float)
+    verifier_s: Mapped[float] = mapped_column(Float)
+    policy_output: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    info: Mapped[dict[str, Any]]

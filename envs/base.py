@@ -1,0 +1,182 @@
+"""The base text environment: text in, text out, every step verified and typed.
+
+Subclasses implement task selection (`_load_task`), the step logic (`_apply`) and a JSON
+state snapshot (`snapshot`). The base class owns the contract every environment keeps:
+`step` never raises on agent input, the step budget truncates, retries are linked, and
+`info` carries the audit fields the recorder stores (see `StepInfo` keys below).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import gymnasium
+import numpy as np
+
+from envs.spaces import UnicodeText
+from schemas import Failure, JsonValue, TaskSpec, Verdict
+from schemas.hashing import content_hash
+
+MAX_ACTION_CHARS = 100_000
+MAX_OBSERVATION_CHARS = 200_000
+
+
+@dataclass
+class Outcome:
+    """What a subclass's `_apply` returns for one action."""
+
+    observation: str
+    reward: float = 0.0
+    terminated: bool = False
+    verdict: Verdict | None = None
+    failure: Failure | None = None
+    parsed_action: dict[str, JsonValue] | None = None
+    verifier_s: float = 0.0
+    info: dict[str, JsonValue] = field(default_factory=dict)
+
+
+class OracleAgent(Protocol):
+    """A per-episode agent that knows the reference solution (see `TextEnv.oracle`)."""
+
+    def act(self, observation: str, info: dict[str, Any]) -> str:
+        """Next action given the last observation and step info."""
+        ...
+
+
+class TextEnv(gymnasium.Env[str, str]):
+    """Base class of agentdata environments.
+
+    `info` after `reset` holds `task` (TaskSpec) and `state` (JSON snapshot). `info` after `step`
+    holds `verdict` (Verdict | None), `failure` (Failure | None), `parsed_action`, `state`,
+    `retry_of` (index of the earlier failed step this one re-attempts, or None), `verifier_s`,
+    and environment-specific JSON values.
+    """
+
+    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012 (gymnasium declares it this way)
+    env_version: ClassVar[str] = "0"
+
+    def __init__(self, *, max_steps: int = 20, render_mode: str | None = None) -> None:
+        if max_steps < 1:
+            raise ValueError(f"max_steps must be >= 1, got {max_steps}")
+        self.max_steps = max_steps
+        self.render_mode = render_mode
+        self.observation_space = UnicodeText(MAX_OBSERVATION_CHARS)
+        self.action_space = UnicodeText(MAX_ACTION_CHARS)
+        self.task: TaskSpec | None = None
+        self.steps_taken = 0
+        self.done = False
+        self._last_observation = ""
+        self._failed_at_state: dict[str, int] = {}
+
+    # -- subclass API -------------------------------------------------------------------
+    def list_tasks(self) -> Sequence[str] | None:
+        """Task ids when the source is finite (a task file), None for procedural sources."""
+        return None
+
+    def _load_task(self, task_id: str | None, rng: np.random.Generator) -> TaskSpec:
+        """Return the task named `task_id`, or draw one from `rng` when it is None."""
+        raise NotImplementedError
+
+    def _start(self, task: TaskSpec) -> str:
+        """Set up the episode state for `task`; return the first observation."""
+        raise NotImplementedError
+
+    def _apply(self, action: str) -> Outcome:
+        """Apply one action (already a str) and verify it. Must not raise on bad input."""
+        raise NotImplementedError
+
+    def snapshot(self) -> JsonValue:
+        """JSON snapshot of the current state (recorded before and after every step)."""
+        raise NotImplementedError
+
+    def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
+        """An agent that solves the current task from its reference solution."""
+        raise NotImplementedError(f"{type(self).__name__} has no oracle")
+
+    # -- gymnasium API ------------------------------------------------------------------
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        super().reset(seed=seed)
+        task_id = (options or {}).get("task_id")
+        self.task = self._load_task(None if task_id is None else str(task_id), self.np_random)
+        self.steps_taken = 0
+        self.done = False
+        self._failed_at_state = {}
+        obs = _clip(self._start(self.task))
+        self._last_observation = obs
+        return obs, {"task": self.task, "state": self.snapshot()}
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        if self.task is None:
+            raise gymnasium.error.ResetNeeded("call reset() before step()")
+        text = _as_text(action)
+        state_key = content_hash(self.snapshot())
+        if self.done:
+            outcome = Outcome(
+                observation="The episode is over; call reset().",
+                failure=Failure(kind="invalid_action", message="step after the episode ended"),
+            )
+        else:
+            started = time.perf_counter()
+            try:
+                outcome = self._apply(text)
+            except Exception as exc:  # the env's own bug: record it, keep the episode
+                outcome = Outcome(
+                    observation=f"Environment error: {type(exc).__name__}: {exc}",
+                    failure=Failure(
+                        kind="env_exception",
+                        message=f"{type(exc).__name__}: {exc}",
+                        detail={"elapsed_s": round(time.perf_counter() - started, 6)},
+                    ),
+                )
+        self.steps_taken += 1
+        retry_of = self._failed_at_state.get(state_key)
+        failed = outcome.failure is not None or (
+            outcome.verdict is not None and outcome.verdict.label == "incorrect"
+        )
+        if failed:
+            self._failed_at_state.setdefault(state_key, self.steps_taken - 1)
+        terminated = outcome.terminated and not self.done
+        truncated = not terminated and not self.done and self.steps_taken >= self.max_steps
+        self.done = self.done or terminated or truncated
+        obs = _clip(outcome.observation)
+        self._last_observation = obs
+        info: dict[str, Any] = {
+            **outcome.info,
+            "verdict": outcome.verdict,
+            "failure": outcome.failure,
+            "parsed_action": outcome.parsed_action,
+            "state": self.snapshot(),
+            "retry_of": retry_of,
+            "verifier_s": outcome.verifier_s,
+        }
+        return obs, float(outcome.reward), terminated, truncated, info
+
+    def render(self) -> str | None:
+        if self.render_mode == "ansi":
+            return self._last_observation
+        return None
+
+
+def _as_text(action: Any) -> str:
+    """Coerce whatever the agent sent into a str without raising."""
+    if isinstance(action, str):
+        return action
+    if isinstance(action, bytes | bytearray):
+        return bytes(action).decode("utf-8", "replace")
+    try:
+        return str(action)
+    except Exception:
+        return repr(type(action))
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_OBSERVATION_CHARS:
+        return text
+    marker = f"\n[... truncated {len(text) - MAX_OBSERVATION_CHARS + 64} chars ...]\n"
+    keep = MAX_OBSERVATION_CHARS - len(marker)
+    return text[: keep // 2] + marker + text[-(keep - keep // 2) :]

@@ -1,0 +1,1 @@
+"""Code repair: repositories with a bug, judged by their tests, run inside a sandbox."""

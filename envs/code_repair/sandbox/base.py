@@ -1,0 +1,283 @@
+"""The sandbox interface every backend implements, and the results it returns.
+
+A `Sandbox` is one isolated workspace (`/workspace` inside) seeded from a host directory.
+Backends implement three primitives (`_start_backend`, `_run`, `_close_backend`); file
+access, seeding and snapshots are built here on top of `_run`, so every backend resolves
+paths, symlinks and diffs the same way — inside the sandbox, never on the host.
+"""
+
+from __future__ import annotations
+
+import abc
+import io
+import posixpath
+import shlex
+import tarfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from envs.code_repair.sandbox import execution as ex
+from envs.code_repair.sandbox.errors import (
+    PathEscapeError,
+    SandboxCrashedError,
+    SandboxFileError,
+    SandboxFileNotFoundError,
+    SandboxStateError,
+)
+from envs.code_repair.sandbox.snapshot import (
+    SCAN_PY,
+    Baseline,
+    WorkspaceSnapshot,
+    build_snapshot,
+    read_baseline,
+    scan_request,
+)
+
+WORKSPACE = "/workspace"
+SANDBOX_UID = 1000
+SANDBOX_ENV: Mapping[str, str] = {
+    "PYTHONHASHSEED": "0",
+    "TZ": "UTC",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "HOME": "/tmp",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+}
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_MAX_OUTPUT_BYTES = 1 << 20
+MAX_READ_BYTES = 16 << 20
+# A command killed by the wrapper's watchdog exits with 128 + SIGKILL.
+KILLED_EXIT = 137
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What one command did. Never raised: hostile or broken code is data, not an error."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    truncated: bool = False
+    duration_s: float = 0.0
+    oom_killed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Exit status 0, within time and memory."""
+        return self.exit_code == 0 and not self.timed_out and not self.oom_killed
+
+
+def resolve_path(path: str) -> str:
+    """The absolute in-sandbox path of a workspace path, or `PathEscapeError`.
+
+    Accepts paths relative to the workspace and absolute ones under it. This is the lexical
+    check; symlinks are resolved again inside the sandbox by the file helpers.
+    """
+    if not isinstance(path, str) or not path or "\0" in path:
+        raise PathEscapeError(f"invalid workspace path: {path!r}")
+    joined = posixpath.normpath(posixpath.join(WORKSPACE, path))
+    if joined != WORKSPACE and not joined.startswith(WORKSPACE + "/"):
+        raise PathEscapeError(f"path escapes the workspace: {path!r}")
+    return joined
+
+
+def seed_tar(seed_dir: Path | None) -> bytes:
+    """A tar of `seed_dir`'s contents, in sorted order, owned by the sandbox user."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        if seed_dir is not None:
+            for p in sorted(seed_dir.rglob("*")):
+                info = tar.gettarinfo(str(p), arcname=p.relative_to(seed_dir).as_posix())
+                info.uid = info.gid = SANDBOX_UID
+                info.uname = info.gname = ""
+                info.mode |= 0o600 if info.isfile() else 0o700
+                if info.isfile():
+                    with p.open("rb") as fh:
+                        tar.addfile(info, fh)
+                else:
+                    tar.addfile(info)
+    return buf.getvalue()
+
+
+class Sandbox(abc.ABC):
+    """One isolated workspace. Use as a context manager, or call `start()` and `close()`.
+
+    Calls on one sandbox are serialised (a lock): a sandbox runs one command at a time.
+    """
+
+    def __init__(self, seed_dir: Path | str | None = None) -> None:
+        self._seed_dir = Path(seed_dir) if seed_dir is not None else None
+        self._baseline: Baseline | None = None
+        self._lock = threading.RLock()
+        self._started = False
+        self._closed = False
+
+    # -- backend primitives ----------------------------------------------------------------
+    @abc.abstractmethod
+    def _start_backend(self) -> None:
+        """Make the (empty, writable) workspace and whatever runs commands in it."""
+
+    @abc.abstractmethod
+    def _run(
+        self,
+        argv: Sequence[str],
+        timeout: float,
+        *,
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        workdir: str = WORKSPACE,
+        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+    ) -> ExecResult:
+        """Run `argv` under `WRAPPER_SH` as the sandbox user; never raise for its failures."""
+
+    @abc.abstractmethod
+    def _close_backend(self) -> None:
+        """Release everything; must be idempotent and never raise."""
+
+    # -- public API ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Create the sandbox and copy the seed directory into the workspace."""
+        with self._lock:
+            if self._closed:
+                raise SandboxStateError("sandbox is closed")
+            if self._started:
+                return
+            self._start_backend()
+            self._started = True
+            try:
+                self._baseline = read_baseline(self._seed_dir)
+                if self._seed_dir is not None:
+                    res = self._run(
+                        ["tar", "-x", "-f", "-", "-C", WORKSPACE, "--no-same-owner"],
+                        timeout=60.0,
+                        stdin=seed_tar(self._seed_dir),
+                    )
+                    if res.exit_code != 0:
+                        raise SandboxCrashedError(f"seeding the workspace failed: {res.stderr}")
+            except BaseException:
+                self.close()
+                raise
+
+    def exec(
+        self,
+        cmd: Sequence[str] | str,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        *,
+        env: Mapping[str, str] | None = None,
+        workdir: str = ".",
+        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+    ) -> ExecResult:
+        """Run `cmd` (argv list, or a string for `sh -c`) in the workspace.
+
+        After `timeout` seconds of wall clock every process the command started is killed
+        and the result has `timed_out=True`; stdout and stderr each keep their first and
+        last `max_output_bytes // 2` bytes (`truncated=True` when more was printed). Processes
+        the command leaves in the background are killed when it returns.
+        """
+        argv = ["sh", "-c", cmd] if isinstance(cmd, str) else [str(a) for a in cmd]
+        if not argv:
+            raise ValueError("empty command")
+        if not timeout > 0:
+            raise ValueError(f"timeout must be positive, got {timeout!r}")
+        with self._lock:
+            self._check_live()
+            return self._run(
+                argv,
+                timeout,
+                env=env,
+                workdir=resolve_path(workdir),
+                max_output_bytes=max_output_bytes,
+            )
+
+    def read_file(self, path: str, max_bytes: int = MAX_READ_BYTES) -> str:
+        """The text of a workspace file (UTF-8; undecodable bytes replaced)."""
+        target = resolve_path(path)
+        with self._lock:
+            self._check_live()
+            res = self._run(
+                ["sh", "-c", ex.READ_SH, "sh", target, str(max_bytes + 1)],
+                timeout=30.0,
+                max_output_bytes=2 * max_bytes + 4,
+            )
+        self._raise_for_file_status(res, path)
+        if len(res.stdout.encode("utf-8", "surrogatepass")) > max_bytes:
+            raise SandboxFileError(f"{path!r} is larger than {max_bytes} bytes")
+        return res.stdout
+
+    def write_file(self, path: str, text: str | bytes) -> None:
+        """Create or overwrite a workspace file (parent directories are created)."""
+        target = resolve_path(path)
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        with self._lock:
+            self._check_live()
+            res = self._run(["sh", "-c", ex.WRITE_SH, "sh", target], timeout=30.0, stdin=data)
+        self._raise_for_file_status(res, path)
+
+    def snapshot(self) -> WorkspaceSnapshot:
+        """The workspace diff against the seeded state, and the current tree hash."""
+        with self._lock:
+            self._check_live()
+            assert self._baseline is not None
+            res = self._run(
+                ["python3", "-I", "-c", SCAN_PY],
+                timeout=60.0,
+                stdin=scan_request(self._baseline, WORKSPACE),
+                max_output_bytes=1 << 30,
+            )
+            if res.exit_code != 0:
+                raise SandboxCrashedError(f"workspace scan failed: {res.stderr[-2000:]}")
+            return build_snapshot(self._baseline, res.stdout)
+
+    def close(self) -> None:
+        """Destroy the sandbox. Idempotent; never raises."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._close_backend()
+
+    @property
+    def closed(self) -> bool:
+        """True once `close()` ran."""
+        return self._closed
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _check_live(self) -> None:
+        if self._closed:
+            raise SandboxStateError("sandbox is closed")
+        if not self._started:
+            raise SandboxStateError("sandbox not started: call start() or use `with`")
+
+    @staticmethod
+    def _raise_for_file_status(res: ExecResult, path: str) -> None:
+        code = res.exit_code
+        if code == 0:
+            return
+        if code == ex.FILE_NOT_FOUND:
+            raise SandboxFileNotFoundError(f"no such file in the workspace: {path!r}")
+        if code == ex.FILE_ESCAPES:
+            raise PathEscapeError(f"path escapes the workspace: {path!r}")
+        if code == ex.FILE_NOT_REGULAR:
+            raise SandboxFileError(f"not a regular file: {path!r}")
+        if code == ex.FILE_WRITE_FAILED:
+            raise SandboxFileError(f"cannot write {path!r}: {res.stderr.strip()[-500:]}")
+        raise SandboxCrashedError(
+            f"file helper failed on {shlex.quote(path)} (exit {code}): {res.stderr[-500:]}"
+        )

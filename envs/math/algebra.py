@@ -1,0 +1,105 @@
+"""Symbolic checks with sympy; meant to run inside an `IsolatedWorker` (may be slow).
+
+The input is the AST of `envs.math.exact` (never a string: sympy's own parser uses `eval`),
+rebuilt into sympy objects with bounded exponents. `check_solution_set` answers whether an
+equation in one variable has exactly the expected real solutions; `check_identity` whether
+`lhs = rhs` holds for every value of its variables.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from envs.math.exact import Node
+
+MAX_SYMBOLIC_EXPONENT = 16
+MAX_DEGREE = 8
+
+JsonDict = dict[str, object]
+
+
+class AlgebraError(Exception):
+    """The expression is outside what the symbolic checker supports."""
+
+
+def to_sympy(node: Node) -> object:
+    """Rebuild an exact-evaluator AST as a sympy expression (bounded, no parsing)."""
+    import sympy
+
+    op = node[0]
+    if op == "num":
+        value = node[1]
+        assert isinstance(value, Fraction)
+        return sympy.Rational(value.numerator, value.denominator)
+    if op == "var":
+        return sympy.Symbol(str(node[1]))
+    children = [to_sympy(child) for child in node[1:] if isinstance(child, tuple)]
+    if op == "neg":
+        return -children[0]  # type: ignore[operator]
+    if op == "pct":
+        return children[0] / 100  # type: ignore[operator]
+    a, b = children
+    if op == "add":
+        return a + b  # type: ignore[operator]
+    if op == "sub":
+        return a - b  # type: ignore[operator]
+    if op == "mul":
+        return a * b  # type: ignore[operator]
+    if op == "div":
+        if b == 0:
+            raise AlgebraError("division by zero")
+        return a / b  # type: ignore[operator]
+    if op == "pow":
+        if not (getattr(b, "is_Integer", False) and abs(int(b)) <= MAX_SYMBOLIC_EXPONENT):  # type: ignore[call-overload]
+            raise AlgebraError(f"exponent must be an integer of at most {MAX_SYMBOLIC_EXPONENT}")
+        return a**b  # type: ignore[operator]
+    raise AlgebraError(f"unknown node {op!r}")
+
+
+def check_solution_set(lhs: Node, rhs: Node, var: str, expected: list[Fraction]) -> JsonDict:
+    """Compare the real solution set of `lhs = rhs` in `var` with `expected`.
+
+    Returns {"status": "equivalent" | "identity" | "extraneous" | "missing" | "unsupported",
+    "extra": [...], "missing": [...], "residual": str}.
+    """
+    import sympy
+
+    try:
+        expr = sympy.together(to_sympy(lhs) - to_sympy(rhs))  # type: ignore[operator]
+    except AlgebraError as exc:
+        return {"status": "unsupported", "reason": str(exc)}
+    numer, denom = sympy.fraction(expr)
+    numer = sympy.expand(numer)
+    symbol = sympy.Symbol(var)
+    if numer == 0:
+        return {"status": "identity", "residual": "0"}
+    if numer.free_symbols - {symbol} or denom.free_symbols - {symbol}:
+        return {"status": "unsupported", "reason": "other symbols in the claim"}
+    poly = sympy.Poly(numer, symbol)
+    if poly.degree() > MAX_DEGREE:
+        return {"status": "unsupported", "reason": f"degree above {MAX_DEGREE}"}
+    roots = {r for r in poly.real_roots() if sympy.simplify(denom.subs(symbol, r)) != 0}
+    wanted = {sympy.Rational(v.numerator, v.denominator) for v in expected}
+    extra = sorted((str(r) for r in roots - wanted))
+    missing = sorted((str(r) for r in wanted - roots))
+    status = "extraneous" if extra else "missing" if missing else "equivalent"
+    return {"status": status, "extra": extra, "missing": missing, "residual": str(expr)[:500]}
+
+
+def check_identity(lhs: Node, rhs: Node) -> JsonDict:
+    """Whether `lhs - rhs` simplifies to zero: {"status": "identity" | "not_identity" | ...}."""
+    import sympy
+
+    try:
+        residual = sympy.simplify(to_sympy(lhs) - to_sympy(rhs))  # type: ignore[operator]
+    except AlgebraError as exc:
+        return {"status": "unsupported", "reason": str(exc)}
+    status = "identity" if residual == 0 else "not_identity"
+    return {"status": status, "residual": str(residual)[:500]}
+
+
+def sympy_check_numeric(lhs: Node, rhs: Node) -> bool:
+    """Baseline for the benchmark: check a numeric claim with sympy alone."""
+    import sympy
+
+    return bool(sympy.simplify(to_sympy(lhs) - to_sympy(rhs)) == 0)  # type: ignore[operator]
