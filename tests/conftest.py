@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from agentdata.store import Store
 
@@ -16,13 +16,24 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 PG_ENV = "AGENTDATA_TEST_PG_URL"
 
 
-def _pg_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of this test process, dropped at the end."""
+    base = os.environ.get(PG_ENV)
+    if not base:
         pytest.fail(
             f"{PG_ENV} is not set: run the tests through `bash .ci/test` (starts PostgreSQL)"
         )
-    return url
+    url = make_url(base)
+    name = f"agentdata_t{os.getpid()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def reset_postgres(url: str) -> None:
@@ -39,7 +50,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty store URL on each backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    url = _pg_url()
+    url: str = request.getfixturevalue("pg_url")
     reset_postgres(url)
     return url
 

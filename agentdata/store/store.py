@@ -26,8 +26,18 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        marks = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}"}
+        if engine.dialect.paramstyle not in marks:
+            raise StoreError(f"unsupported driver paramstyle {engine.dialect.paramstyle!r}")
+        mark = marks[engine.dialect.paramstyle]
+        placeholders = ", ".join(
+            mark.format(i + 1) for i in range(len(codec.STEP_COLUMNS))
+        )
+        self._step_insert_sql = (
+            f"INSERT INTO steps ({', '.join(codec.STEP_COLUMNS)}) VALUES ({placeholders})"
+        )
         self._episodes: list[dict[str, Any]] = []
-        self._steps: list[dict[str, Any]] = []
+        self._steps: list[tuple[Any, ...]] = []
         self._updates: list[dict[str, Any]] = []
         self._blobs: dict[str, str] = {}
         self._known_blobs: set[str] = set()
@@ -74,7 +84,7 @@ class Store:
     def add_step(self, episode_id: str, step: StepRecord) -> None:
         """Buffer a step; long texts go to blobs."""
         blobs: dict[str, str] = {}
-        self._steps.append(codec.step_row(episode_id, step, blobs))
+        self._steps.append(codec.step_values(episode_id, step, blobs))
         if blobs:
             self.add_blobs(blobs)
 
@@ -101,7 +111,7 @@ class Store:
             if self._episodes:
                 conn.execute(insert(Episode), self._episodes)
             if self._steps:
-                conn.execute(insert(Step), self._steps)
+                self._insert_steps(conn)
             # one executemany per distinct set of updated columns
             by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for upd in self._updates:
@@ -117,6 +127,18 @@ class Store:
             self._known_blobs.clear()
         self._known_blobs.update(self._blobs)
         self._episodes, self._steps, self._updates, self._blobs = [], [], [], {}
+
+    def _insert_steps(self, conn: Any) -> None:
+        if self.engine.dialect.name == "postgresql":
+            # COPY is several times faster than executemany on PostgreSQL.
+            cursor = conn.connection.driver_connection.cursor()
+            columns = ", ".join(codec.STEP_COLUMNS)
+            with cursor.copy(f"COPY steps ({columns}) FROM STDIN") as copy:
+                for row in self._steps:
+                    copy.write_row(row)
+            cursor.close()
+        else:
+            conn.exec_driver_sql(self._step_insert_sql, self._steps)
 
     def _insert_ignore_blobs(self) -> Any:
         dialect = self.engine.dialect.name
