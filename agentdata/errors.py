@@ -33,3 +33,20 @@ class RunMismatchError(ConfigError):
 
 class PolicyError(AgentdataError):
     """A policy failed to produce an action."""
+
+
+class ReplayError(AgentdataError):
+    """Replay, fork or the determinism audit could not do what was asked."""
+
+
+class UnreplayableError(ReplayError):
+    """An episode cannot be rebuilt faithfully (env missing, task or version changed, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.reason = message
+
+
+class ForkDivergedError(ReplayError):
+    """Re-executing a fork's prefix did not reproduce the parent episode."""

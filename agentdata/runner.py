@@ -64,7 +64,7 @@ def make_env(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str
     try:
         kwargs: dict[str, Any] = dict(env_kwargs)
         return gymnasium.make(env_id, **kwargs)
-    except (TypeError, ValueError, FileNotFoundError) as exc:
+    except Exception as exc:  # any constructor failure is a configuration problem to report
         raise ConfigError(f"cannot create {env_id} with {env_kwargs}: {exc}") from exc
 
 

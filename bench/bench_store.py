@@ -62,17 +62,30 @@ def ingest(url: str, steps: list[StepRecord]) -> float:
     """Write `steps` through the Store; return steps/s."""
     store = Store.open(url)
     store.create_run(
-        RunRecord(id="bench", env_id="agentdata/Math-v0", policy=PolicySpec(name="oracle"),
-                  seed=0, episodes=len(steps) // STEPS_PER_EPISODE, package_version="bench",
-                  created_at=datetime(2026, 1, 1))
+        RunRecord(
+            id="bench",
+            env_id="agentdata/Math-v0",
+            policy=PolicySpec(name="oracle"),
+            seed=0,
+            episodes=len(steps) // STEPS_PER_EPISODE,
+            package_version="bench",
+            created_at=datetime(2026, 1, 1),
+        )
     )
     started = time.perf_counter()
     for start in range(0, len(steps), STEPS_PER_EPISODE):
         eid = f"ep-{start}"
         store.begin_episode(
-            EpisodeRecord(id=eid, run_id="bench", env_id="agentdata/Math-v0", task_id="t",
-                          task_hash="0" * 64, seed=0, package_version="bench",
-                          policy=PolicySpec(name="oracle"))
+            EpisodeRecord(
+                id=eid,
+                run_id="bench",
+                env_id="agentdata/Math-v0",
+                task_id="t",
+                task_hash="0" * 64,
+                seed=0,
+                package_version="bench",
+                policy=PolicySpec(name="oracle"),
+            )
         )
         store.add_steps(eid, steps[start : start + STEPS_PER_EPISODE])
         store.update_episode(eid, status="terminated", num_steps=STEPS_PER_EPISODE)
@@ -111,8 +124,10 @@ def main() -> None:
         base = sqlite_baseline(Path(tmp) / "raw.db", steps)
         rate = ingest(f"sqlite:///{Path(tmp) / 'store.db'}", steps)
     print(f"sqlite  bare sqlite3 executemany : {base:>10,.0f} steps/s  (pre-serialised rows)")
-    print(f"sqlite  Store ingest             : {rate:>10,.0f} steps/s  "
-          f"(ratio {rate / base:.2f} of bare; target >= 50,000: {'OK' if rate >= 50_000 else 'MISS'})")
+    print(
+        f"sqlite  Store ingest             : {rate:>10,.0f} steps/s  "
+        f"(ratio {rate / base:.2f} of bare; target >= 50,000: {'OK' if rate >= 50_000 else 'MISS'})"
+    )
     if args.pg:
         engine = create_engine(args.pg)
         with engine.begin() as conn:
@@ -120,8 +135,10 @@ def main() -> None:
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
         pg = ingest(args.pg, steps)
-        print(f"postgres Store ingest            : {pg:>10,.0f} steps/s  "
-              f"(target >= 20,000: {'OK' if pg >= 20_000 else 'MISS'})")
+        print(
+            f"postgres Store ingest            : {pg:>10,.0f} steps/s  "
+            f"(target >= 20,000: {'OK' if pg >= 20_000 else 'MISS'})"
+        )
     else:
         print("postgres: skipped (pass --pg URL or set AGENTDATA_TEST_PG_URL)")
 

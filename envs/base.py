@@ -133,11 +133,16 @@ class TextEnv(gymnasium.Env[str, str]):
                         detail={"elapsed_s": round(time.perf_counter() - started, 6)},
                     ),
                 )
+        if outcome.failure is None and outcome.verdict and outcome.verdict.label == "incorrect":
+            # A rejected step is a verification failure unless the env named a sharper kind.
+            outcome.failure = Failure(
+                kind="verification_failed",
+                message=outcome.verdict.message or "the step was judged incorrect",
+                detail={"error_type": outcome.verdict.error_type},
+            )
         self.steps_taken += 1
         retry_of = self._failed_at_state.get(state_key)
-        failed = outcome.failure is not None or (
-            outcome.verdict is not None and outcome.verdict.label == "incorrect"
-        )
+        failed = outcome.failure is not None
         if failed:
             self._failed_at_state.setdefault(state_key, self.steps_taken - 1)
         terminated = outcome.terminated and not self.done

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from agentdata.cli import inspect_cmds, rollout_cmd, schema_cmd
+from agentdata.cli import inspect_cmds, replay_cmds, rollout_cmd, schema_cmd
 from agentdata.errors import AgentdataError
 
 
@@ -20,7 +20,7 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for module in (rollout_cmd, inspect_cmds, schema_cmd):
+    for module in (rollout_cmd, inspect_cmds, schema_cmd, replay_cmds):
         module.register(app)
     return app
 
@@ -28,7 +28,10 @@ def build_app() -> typer.Typer:
 def main() -> None:
     """Console-script entry point: typed errors become a message and exit status 2."""
     try:
-        build_app()(standalone_mode=False)
+        # standalone_mode=False makes click *return* a typer.Exit's code instead of exiting
+        code = build_app()(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except AgentdataError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)

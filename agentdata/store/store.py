@@ -30,9 +30,7 @@ class Store:
         if engine.dialect.paramstyle not in marks:
             raise StoreError(f"unsupported driver paramstyle {engine.dialect.paramstyle!r}")
         mark = marks[engine.dialect.paramstyle]
-        placeholders = ", ".join(
-            mark.format(i + 1) for i in range(len(codec.STEP_COLUMNS))
-        )
+        placeholders = ", ".join(mark.format(i + 1) for i in range(len(codec.STEP_COLUMNS)))
         self._step_insert_sql = (
             f"INSERT INTO steps ({', '.join(codec.STEP_COLUMNS)}) VALUES ({placeholders})"
         )

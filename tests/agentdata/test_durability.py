@@ -1,0 +1,96 @@
+"""A rollout killed with SIGKILL keeps every committed step; resuming completes the run."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from agentdata.store import Store
+from schemas import FINISHED_STATUSES
+
+
+def _rollout_cmd(db: Path, episodes: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "agentdata",
+        "rollout",
+        "--env",
+        "agentdata/Math-v0",
+        "--policy",
+        "oracle",
+        "--policy-arg",
+        "error_rate=0.3",
+        "--episodes",
+        str(episodes),
+        "--seed",
+        "3",
+        "--run",
+        "killed",
+        "--db",
+        str(db),
+        "--json",
+    ]
+
+
+def _count_steps(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute("select count(*) from steps").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
+    db = tmp_path / "killed.db"
+    episodes = 150
+    proc = subprocess.Popen(
+        _rollout_cmd(db, episodes), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while _count_steps(db) < 40:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, "rollout made no progress"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    store = Store.open(str(db))
+    survivors = store.episodes("killed")
+    assert 0 < len(survivors) < episodes
+    committed = {}
+    for ep in survivors:
+        steps = store.load_steps(ep.id)  # every committed row decodes
+        assert [s.index for s in steps] == list(range(len(steps)))
+        if ep.status in FINISHED_STATUSES:
+            assert steps and (steps[-1].terminated or steps[-1].truncated)
+            assert ep.num_steps == len(steps)
+        else:
+            assert ep.status == "running"
+        committed[ep.id] = [s.canonical() for s in steps]
+    unfinished = {ep.id for ep in survivors if ep.status == "running"}
+    store.close()
+
+    done = subprocess.run(
+        _rollout_cmd(db, episodes), capture_output=True, text=True, timeout=600, check=True
+    )
+    assert '"episodes": 150' in done.stdout
+
+    store = Store.open(str(db))
+    after = store.episodes("killed")
+    finished_slots = {ep.slot for ep in after if ep.status in FINISHED_STATUSES}
+    assert finished_slots == set(range(episodes))
+    for ep in after:
+        if ep.id in committed:  # nothing committed before the kill was lost or changed
+            assert [s.canonical() for s in store.load_steps(ep.id)] == committed[ep.id]
+        if ep.id in unfinished:
+            assert ep.status == "incomplete"
+    store.close()
