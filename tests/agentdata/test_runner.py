@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from agentdata.errors import ConfigError, RunMismatchError
@@ -32,7 +34,7 @@ def test_oracle_solves_every_episode(store: Store) -> None:
         assert steps[-1].terminated and ep.status == "terminated"
         assert all(s.verdict is not None for s in steps)
         assert steps[0].state_before == ep.initial_state
-        assert all(a.state_after == b.state_before for a, b in zip(steps, steps[1:]))
+        assert all(a.state_after == b.state_before for a, b in itertools.pairwise(steps))
 
 
 def test_mistakes_give_failures_error_types_and_retry_links(store: Store) -> None:
