@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from envs.code_repair.sandbox import execution as ex
 from envs.code_repair.sandbox.errors import (
@@ -139,6 +140,16 @@ class Sandbox(abc.ABC):
     def _close_backend(self) -> None:
         """Release everything; must be idempotent and never raise."""
 
+    def _seed(self, tar: bytes) -> None:
+        """Unpack the seed tar into the (empty) workspace; backends may do it faster."""
+        if not tar:
+            return
+        res = self._run(
+            ["tar", "-x", "-f", "-", "-C", WORKSPACE, "--no-same-owner"], timeout=60.0, stdin=tar
+        )
+        if res.exit_code != 0:
+            raise SandboxCrashedError(f"seeding the workspace failed: {res.stderr}")
+
     # -- public API ------------------------------------------------------------------------
     def start(self) -> None:
         """Create the sandbox and copy the seed directory into the workspace."""
@@ -151,14 +162,7 @@ class Sandbox(abc.ABC):
             self._started = True
             try:
                 self._baseline = read_baseline(self._seed_dir)
-                if self._seed_dir is not None:
-                    res = self._run(
-                        ["tar", "-x", "-f", "-", "-C", WORKSPACE, "--no-same-owner"],
-                        timeout=60.0,
-                        stdin=seed_tar(self._seed_dir),
-                    )
-                    if res.exit_code != 0:
-                        raise SandboxCrashedError(f"seeding the workspace failed: {res.stderr}")
+                self._seed(seed_tar(self._seed_dir) if self._seed_dir is not None else b"")
             except BaseException:
                 self.close()
                 raise
@@ -246,7 +250,7 @@ class Sandbox(abc.ABC):
         """True once `close()` ran."""
         return self._closed
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

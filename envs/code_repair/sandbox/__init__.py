@@ -1,0 +1,63 @@
+"""Sandboxes for running untrusted repository code: Docker (default) and bubblewrap.
+
+from envs.code_repair.sandbox import DockerSandboxPool
+
+with DockerSandboxPool(size=2) as pool:
+    with pool.acquire("task/repo") as box:
+        res = box.exec(["python", "-m", "pytest", "-q"], timeout=60)
+        box.write_file("pkg/mod.py", "...")
+        snap = box.snapshot()          # diff against the seeded repo + tree hash
+"""
+
+from envs.code_repair.sandbox.base import (
+    SANDBOX_ENV,
+    WORKSPACE,
+    ExecResult,
+    Sandbox,
+    resolve_path,
+)
+from envs.code_repair.sandbox.bwrap_backend import BwrapConfig, BwrapSandbox
+from envs.code_repair.sandbox.docker_backend import (
+    DEFAULT_IMAGE,
+    DockerConfig,
+    DockerSandbox,
+    docker_client,
+)
+from envs.code_repair.sandbox.errors import (
+    PathEscapeError,
+    SandboxCrashedError,
+    SandboxError,
+    SandboxFileError,
+    SandboxFileNotFoundError,
+    SandboxStateError,
+    SandboxUnavailableError,
+)
+from envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, reap_orphans
+from envs.code_repair.sandbox.pool import DockerSandboxPool
+from envs.code_repair.sandbox.snapshot import FileChange, WorkspaceSnapshot
+
+__all__ = [
+    "DEFAULT_IMAGE",
+    "LABEL_SANDBOX",
+    "SANDBOX_ENV",
+    "WORKSPACE",
+    "BwrapConfig",
+    "BwrapSandbox",
+    "DockerConfig",
+    "DockerSandbox",
+    "DockerSandboxPool",
+    "ExecResult",
+    "FileChange",
+    "PathEscapeError",
+    "Sandbox",
+    "SandboxCrashedError",
+    "SandboxError",
+    "SandboxFileError",
+    "SandboxFileNotFoundError",
+    "SandboxStateError",
+    "SandboxUnavailableError",
+    "WorkspaceSnapshot",
+    "docker_client",
+    "reap_orphans",
+    "resolve_path",
+]
