@@ -15,7 +15,9 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from envs.code_repair.sandbox import DEFAULT_IMAGE
 from schemas.hashing import content_hash
+from schemas.json_types import JsonValue
 
 TASK_FILE = "task.json"
 REPO_DIR = "repo"
@@ -23,12 +25,13 @@ HIDDEN_DIR = "hidden"
 # Generated files that say nothing about the task and must not change its hash.
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider -o junit_family=xunit1"
+__all__ = [
+    "DEFAULT_IMAGE", "DEFAULT_TEST_COMMAND", "HIDDEN_DIR", "REPO_DIR", "TASK_FILE", "LoadedTask",
+    "SuiteError", "Task", "TaskFormatError", "TaskJsonError", "TaskNotFoundError", "load_suite",
+    "load_task", "parse_task_json", "read_tree", "task_hash", "write_task",
+]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 
-try:  # the sandbox package owns the image name when it exists
-    from envs.code_repair.sandbox import DEFAULT_IMAGE  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover - depends on which parts are installed
-    DEFAULT_IMAGE = "agentdata-sandbox:py3"
 
 
 class TaskFormatError(Exception):
@@ -160,7 +163,7 @@ def read_tree(root: Path) -> dict[str, bytes]:
     return files
 
 
-def _digest_tree(files: Mapping[str, bytes]) -> dict[str, str]:
+def _digest_tree(files: Mapping[str, bytes]) -> dict[str, JsonValue]:
     return {k: hashlib.sha256(files[k]).hexdigest() for k in sorted(files)}
 
 

@@ -98,7 +98,7 @@ class IntervalSet:
     def gaps(self) -> list[Interval]:
         """The holes between consecutive parts, in order."""
         holes = []
-        for before, after in zip(self._parts, self._parts[1:]):
+        for before, after in zip(self._parts, self._parts[1:], strict=False):
             holes.append(Interval(before.hi, after.lo))
         return holes
 

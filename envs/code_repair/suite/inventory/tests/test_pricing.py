@@ -1,5 +1,4 @@
 import pytest
-
 from inventory import Line, apply_discount, bulk_price, order_total, split_evenly, tax
 from inventory.pricing import round_half_up
 

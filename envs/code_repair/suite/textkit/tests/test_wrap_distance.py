@@ -1,5 +1,4 @@
 import pytest
-
 from textkit import center, common_prefix, hamming, levenshtein, truncate, wrap
 
 

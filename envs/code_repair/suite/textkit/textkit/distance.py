@@ -21,7 +21,7 @@ def hamming(a: str, b: str) -> int:
     """Number of positions where two equal-length strings differ."""
     if len(a) != len(b):
         raise ValueError("strings differ in length")
-    return sum(1 for x, y in zip(a, b) if x != y)
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y)
 
 
 def common_prefix(words: list[str]) -> str:
@@ -31,7 +31,7 @@ def common_prefix(words: list[str]) -> str:
     prefix = words[0]
     for word in words[1:]:
         end = 0
-        for x, y in zip(prefix, word):
+        for x, y in zip(prefix, word, strict=False):
             if x != y:
                 break
             end += 1
