@@ -7,7 +7,14 @@ import sys
 import click
 import typer
 
-from agentdata.cli import inspect_cmds, replay_cmds, rollout_cmd, schema_cmd
+from agentdata.cli import (
+    inspect_cmds,
+    replay_cmds,
+    rollout_cmd,
+    sandbox_cmd,
+    schema_cmd,
+    tasks_cmd,
+)
 from agentdata.errors import AgentdataError
 
 
@@ -20,7 +27,7 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for module in (rollout_cmd, inspect_cmds, schema_cmd, replay_cmds):
+    for module in (rollout_cmd, inspect_cmds, replay_cmds, tasks_cmd, sandbox_cmd, schema_cmd):
         module.register(app)
     return app
 

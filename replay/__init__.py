@@ -1,0 +1,27 @@
+"""Deterministic replay of recorded episodes, step diffs, fork-from-step, determinism audit.
+
+`replay_episode(store, id)` rebuilds the environment from the episode record alone, feeds
+the recorded actions back and compares every step; `fork_episode` re-executes a prefix and
+lets a policy continue; `run_audit` checks that every registered environment gives
+byte-identical records across processes; `export_html` writes an offline page of an episode.
+"""
+
+from replay.diff import Divergence, compare_steps
+from replay.rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
+from replay.replayer import ReplayResult, episode_ids, replay_episode, replay_many
+from replay.stores import NullStore, open_readonly
+
+__all__ = [
+    "UNREPLAYABLE_CODES",
+    "Divergence",
+    "EnvCache",
+    "NullStore",
+    "ReplayResult",
+    "Unreplayable",
+    "compare_steps",
+    "episode_ids",
+    "open_readonly",
+    "rebuild",
+    "replay_episode",
+    "replay_many",
+]

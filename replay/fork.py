@@ -1,0 +1,164 @@
+"""Fork an episode at step K: re-execute (and check) its first K steps, then let a policy go on.
+
+The fork is recorded by an ordinary `Recorder`, so it is a normal episode with `parent_id`
+and `fork_step`. Its prefix steps carry the parent's action texts and policy metadata (they
+were produced by the parent's policy), and each is compared with the parent's step: a
+divergence aborts the fork with `ForkDivergedError` and nothing is written. Writes are held
+back until the prefix is verified (`_GatedStore`), then committed together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from agentdata.errors import ConfigError, ForkDivergedError
+from agentdata.policies import make_policy
+from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.runner import derive_seed
+from agentdata.store import Store
+from replay.diff import compare_steps, compare_values
+from replay.loop import drive
+from replay.rebuild import rebuild
+from replay.replayer import load_recorded
+from schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
+
+
+class _GatedStore(Store):
+    """A `Store` on the same engine that queues writes until `open_gate()` (then flushes)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.engine)
+        self._gate_open = False
+        self._queued: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def _queue(self, name: str, *args: Any, **kwargs: Any) -> bool:
+        if self._gate_open:
+            return False
+        self._queued.append((name, args, kwargs))
+        return True
+
+    def create_run(self, run: RunRecord) -> None:
+        if not self._queue("create_run", run):
+            super().create_run(run)
+
+    def begin_episode(self, episode: EpisodeRecord) -> None:
+        if not self._queue("begin_episode", episode):
+            super().begin_episode(episode)
+
+    def add_blobs(self, blobs: dict[str, str]) -> None:
+        if not self._queue("add_blobs", dict(blobs)):
+            super().add_blobs(blobs)
+
+    def add_step(self, episode_id: str, step: StepRecord) -> None:
+        if not self._queue("add_step", episode_id, step):
+            super().add_step(episode_id, step)
+
+    def add_steps(self, episode_id: str, steps: Iterable[StepRecord]) -> None:
+        for step in steps:
+            self.add_step(episode_id, step)
+
+    def update_episode(self, episode_id: str, **fields: Any) -> None:
+        if not self._queue("update_episode", episode_id, **fields):
+            super().update_episode(episode_id, **fields)
+
+    def flush(self) -> None:
+        if self._gate_open:
+            super().flush()
+
+    def close(self) -> None:
+        """Flush what passed the gate; the engine belongs to the caller's store."""
+        self.flush()
+
+    def open_gate(self) -> None:
+        """Let the queued writes through (in order) and write them."""
+        self._gate_open = True
+        queued, self._queued = self._queued, []
+        for name, args, kwargs in queued:
+            getattr(self, name)(*args, **kwargs)
+        self.flush()
+
+
+def fork_episode(
+    store: Store,
+    episode_id: str,
+    *,
+    at: int,
+    policy: str,
+    policy_kwargs: dict[str, JsonValue] | None = None,
+    seed: int | None = None,
+    run_id: str | None = None,
+    allow_version_mismatch: bool = False,
+) -> str:
+    """Fork `episode_id` after its first `at` steps; return the new episode's id.
+
+    `seed` seeds the policy (default: derived from the parent's seed, id and `at`). The fork
+    is stored in run `run_id` (default `<parent run>/forks`, so the parent run's statistics
+    are unchanged). Raises NotFoundError, UnreplayableError, ForkDivergedError, ConfigError.
+    """
+    parent, steps = load_recorded(store, episode_id)
+    if not 0 <= at <= len(steps):
+        raise ConfigError(
+            f"episode {episode_id} has {len(steps)} steps; --at must be 0..{len(steps)}"
+        )
+    if at > 0 and (steps[at - 1].terminated or steps[at - 1].truncated):
+        raise ConfigError(
+            f"episode {episode_id} ended at step {at - 1}; fork at a step before its end"
+        )
+    agent = make_policy(policy, dict(policy_kwargs or {}))
+    policy_seed = seed if seed is not None else derive_seed(parent.seed or 0, "fork", parent.id, at)
+    new_id = f"ep-{uuid.uuid4().hex[:16]}"
+    rebuilt = rebuild(parent, allow_version_mismatch=allow_version_mismatch)
+    gated = _GatedStore(store)
+    rec = Recorder(
+        rebuilt.env, gated, env_id=parent.env_id, env_kwargs=parent.env_kwargs, autoflush=False
+    )
+    try:
+        rec.set_next_episode(
+            EpisodeMeta(
+                episode_id=new_id,
+                run_id=run_id or f"{parent.run_id}/forks",
+                slot=parent.slot,
+                sample_index=parent.sample_index,
+                policy=agent.spec().model_copy(update={"seed": policy_seed}),
+                parent_id=parent.id,
+                fork_step=at,
+            )
+        )
+        obs, info = rec.reset(seed=parent.seed, options=rebuilt.options)
+        obs, info = _check_prefix(rec, parent, steps[:at], obs, info)
+        gated.open_gate()
+        drive(rec, agent, new_id, obs, info, policy_seed)
+    finally:
+        rec.close()
+        agent.close()
+    return new_id
+
+
+def _check_prefix(
+    rec: Recorder,
+    parent: EpisodeRecord,
+    prefix: list[StepRecord],
+    obs: str,
+    info: dict[str, Any],
+) -> tuple[str, dict[str, Any]]:
+    """Step through the parent's first steps, checking each; return the last obs and info."""
+    assert rec.episode is not None
+    for name, old, new in (
+        ("initial_observation", parent.initial_observation, obs),
+        ("initial_state", parent.initial_state, rec.episode.initial_state),
+    ):
+        found = compare_values(None, name, old, new)
+        if found is not None:
+            raise ForkDivergedError(f"fork of {parent.id}: reset differs in {name}\n{found.diff}")
+    for recorded in prefix:
+        rec.annotate(recorded.policy_output, recorded.latency.policy_s)
+        obs, _r, _term, _trunc, info = rec.step(recorded.action_raw)
+        found_all = compare_steps(recorded, rec.steps[-1])
+        if found_all:
+            first = found_all[0]
+            raise ForkDivergedError(
+                f"fork of {parent.id}: step {first.step} differs in {first.field}\n{first.diff}"
+            )
+    return obs, info
