@@ -25,7 +25,7 @@ from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.store import Store
 from agentdata.version import package_version
 from envs import register_envs
-from schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord
+from schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord, TaskSpec
 
 
 @dataclass(frozen=True)
@@ -221,12 +221,35 @@ def _start_episode(
             )
         )
         return None
-    try:
-        policy.start(episode_id, rec, info["task"], policy_seed)
-    except Exception as exc:
-        rec.crash(f"policy_error: {type(exc).__name__}: {exc}")
+    if not _start_policy(rec, policy, episode_id, info, policy_seed):
         return None
     return _Active(recorder=rec, key=episode_id, observation=obs, info=info)
+
+
+def _start_policy(rec: Recorder, policy: Policy, key: str, info: dict[str, Any], seed: int) -> bool:
+    try:
+        task: TaskSpec = info["task"] if "task" in info else rec.unwrapped.task  # type: ignore[attr-defined]
+        policy.start(key, rec, task, seed)
+    except Exception as exc:
+        rec.crash(f"policy_error: {type(exc).__name__}: {exc}")
+        return False
+    return True
+
+
+def play_episode(
+    rec: Recorder, policy: Policy, key: str, obs: str, info: dict[str, Any], seed: int
+) -> None:
+    """Let `policy` act on `rec` from `obs`/`info` until the episode ends (one episode).
+
+    The same stepping as the batched runner: policy errors and env exceptions crash the
+    episode in the record instead of propagating. Used by fork and the determinism audit.
+    """
+    if not _start_policy(rec, policy, key, info, seed):
+        return
+    active = [_Active(recorder=rec, key=key, observation=obs, info=info)]
+    while not _advance(active, policy, None):
+        pass
+    policy.end(key)
 
 
 def _advance(

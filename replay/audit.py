@@ -26,10 +26,9 @@ import numpy as np
 from agentdata.errors import ReplayError
 from agentdata.policies import OraclePolicy
 from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.runner import derive_seed, make_env
+from agentdata.runner import derive_seed, make_env, play_episode
 from agentdata.store import Store
 from envs import register_envs
-from replay.loop import drive
 from schemas import JsonValue
 from schemas.hashing import canonical_json
 
@@ -175,7 +174,7 @@ def record_env(env_id: str, seeds: Sequence[int], store: Store) -> dict[str, Any
                     _random_actions(rec, seed)
                 else:
                     agent = OraclePolicy(error_rate=0.0 if kind == "oracle" else 0.4)
-                    drive(rec, agent, key, obs, info, derive_seed(seed, "audit-policy"))
+                    play_episode(rec, agent, key, obs, info, derive_seed(seed, "audit-policy"))
                 assert rec.episode is not None
                 episode = rec.episode.model_dump(mode="json")
                 out[key] = {

@@ -16,10 +16,9 @@ from typing import Any
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.policies import make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.runner import derive_seed
+from agentdata.runner import derive_seed, play_episode
 from agentdata.store import Store
 from replay.diff import compare_steps, compare_values
-from replay.loop import drive
 from replay.rebuild import rebuild
 from replay.replayer import load_recorded
 from schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
@@ -129,7 +128,7 @@ def fork_episode(
         obs, info = rec.reset(seed=parent.seed, options=rebuilt.options)
         obs, info = _check_prefix(rec, parent, steps[:at], obs, info)
         gated.open_gate()
-        drive(rec, agent, new_id, obs, info, policy_seed)
+        play_episode(rec, agent, new_id, obs, info, policy_seed)
     finally:
         rec.close()
         agent.close()
