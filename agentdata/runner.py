@@ -228,7 +228,9 @@ def _start_episode(
 
 def _start_policy(rec: Recorder, policy: Policy, key: str, info: dict[str, Any], seed: int) -> bool:
     try:
-        task: TaskSpec = info["task"] if "task" in info else rec.unwrapped.task  # type: ignore[attr-defined]
+        task = info.get("task") or getattr(rec.unwrapped, "task", None)
+        if not isinstance(task, TaskSpec):
+            raise ConfigError("the environment exposes no task (not an agentdata env?)")
         policy.start(key, rec, task, seed)
     except Exception as exc:
         rec.crash(f"policy_error: {type(exc).__name__}: {exc}")
