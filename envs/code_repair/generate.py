@@ -28,6 +28,7 @@ from envs.code_repair.inject import Mutation, bug_report, difficulty_of, find_mu
 from envs.code_repair.patches import apply_to_mapping, make_diff
 from envs.code_repair.pytest_report import PYTEST_REPORT_ARGS, PytestReport, parse_junit_xml
 from envs.code_repair.taskformat import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, Task, write_task
+from envs.errors import EnvError
 
 SUITE_DIR = Path(__file__).parent / "suite"
 LIBRARIES = ("intervals", "inventory", "textkit")
@@ -36,7 +37,7 @@ BATCH = 8
 CPU_LIMIT_S = 6
 
 
-class GenerateError(Exception):
+class GenerateError(EnvError):
     """The suite cannot be generated (bad output dir, library tests broken, too few mutants)."""
 
 
@@ -88,8 +89,9 @@ def load_library(name: str, suite_dir: Path = SUITE_DIR) -> Library:
     return Library(name, files, _read(root / "hidden") if (root / "hidden").is_dir() else {})
 
 
-def run_pytest(files: Mapping[str, str], timeout: float = 120.0, cpu_limit: int = CPU_LIMIT_S
-               ) -> PytestReport | None:
+def run_pytest(
+    files: Mapping[str, str], timeout: float = 120.0, cpu_limit: int = CPU_LIMIT_S
+) -> PytestReport | None:
     """Run pytest over a file tree in a temp dir.
 
     None when it uses more than `cpu_limit` CPU seconds or `timeout` wall-clock seconds.
@@ -115,8 +117,14 @@ def run_pytest(files: Mapping[str, str], timeout: float = 120.0, cpu_limit: int 
             f"sys.exit(pytest.main({args!r}))"
         )
         cmd = [sys.executable, "-c", boot]
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -170,8 +178,9 @@ def _write(out: Path, lib: Library, verdict: _Verdict) -> tuple[str, int]:
     if apply_to_mapping(patch, repo) != lib.files:  # the fix must restore the library exactly
         raise GenerateError(f"reference patch does not undo {mutation.describe()}")
     hidden_ids = {p for p in lib.hidden}
-    failing = [(t, report.results[t].message) for t in report.failed
-               if t.split("::")[0] not in hidden_ids]
+    failing = [
+        (t, report.results[t].message) for t in report.failed if t.split("::")[0] not in hidden_ids
+    ]
     passing = [t for t in report.passed if t.split("::")[0] not in hidden_ids]
     difficulty = difficulty_of(mutation.kind, len(report.failed))
     task_id = f"{lib.name}-{mutation.kind.value.replace('_', '-')}-{mutation.key}"
@@ -189,9 +198,16 @@ def _write(out: Path, lib: Library, verdict: _Verdict) -> tuple[str, int]:
     return task_id, difficulty
 
 
-def generate_suite(out_dir: Path, seed: int, count: int = 100, *, workers: int = 2,
-                   timeout: float = 120.0, libraries: tuple[str, ...] = LIBRARIES,
-                   batch: int = BATCH) -> GenerateReport:
+def generate_suite(
+    out_dir: Path,
+    seed: int,
+    count: int = 100,
+    *,
+    workers: int = 2,
+    timeout: float = 120.0,
+    libraries: tuple[str, ...] = LIBRARIES,
+    batch: int = BATCH,
+) -> GenerateReport:
     """Write `count` validated tasks (spread over the libraries) into `out_dir`.
 
     `out_dir` must not exist or be empty. `batch` candidates are judged at a time (the result

@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from envs.errors import EnvError
+
 NO_NEWLINE = "\\ No newline at end of file"
 DEV_NULL = "/dev/null"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-class PatchError(Exception):
+class PatchError(EnvError):
     """Base of patch errors."""
 
 

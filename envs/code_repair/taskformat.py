@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from envs.code_repair.sandbox import DEFAULT_IMAGE
+from envs.errors import EnvError
 from schemas.hashing import content_hash
 from schemas.json_types import JsonValue
 
@@ -26,15 +27,28 @@ HIDDEN_DIR = "hidden"
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider -o junit_family=xunit1"
 __all__ = [
-    "DEFAULT_IMAGE", "DEFAULT_TEST_COMMAND", "HIDDEN_DIR", "REPO_DIR", "TASK_FILE", "LoadedTask",
-    "SuiteError", "Task", "TaskFormatError", "TaskJsonError", "TaskNotFoundError", "load_suite",
-    "load_task", "parse_task_json", "read_tree", "task_hash", "write_task",
+    "DEFAULT_IMAGE",
+    "DEFAULT_TEST_COMMAND",
+    "HIDDEN_DIR",
+    "REPO_DIR",
+    "TASK_FILE",
+    "LoadedTask",
+    "SuiteError",
+    "Task",
+    "TaskFormatError",
+    "TaskJsonError",
+    "TaskNotFoundError",
+    "load_suite",
+    "load_task",
+    "parse_task_json",
+    "read_tree",
+    "task_hash",
+    "write_task",
 ]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 
 
-
-class TaskFormatError(Exception):
+class TaskFormatError(EnvError):
     """A task or suite directory does not follow the format."""
 
     def __init__(self, path: Path, message: str, field: str | None = None) -> None:
@@ -167,15 +181,20 @@ def _digest_tree(files: Mapping[str, bytes]) -> dict[str, JsonValue]:
     return {k: hashlib.sha256(files[k]).hexdigest() for k in sorted(files)}
 
 
-def task_hash(task: Task, repo: Mapping[str, bytes], hidden: Mapping[str, bytes],
-              patch: str | None) -> str:
+def task_hash(
+    task: Task, repo: Mapping[str, bytes], hidden: Mapping[str, bytes], patch: str | None
+) -> str:
     """Content hash of a task (task fields, repo and hidden files, reference patch text)."""
-    return content_hash({
-        "task": task.model_dump(mode="json"),
-        "repo": _digest_tree(repo),
-        "hidden": _digest_tree(hidden),
-        "reference_patch": None if patch is None else hashlib.sha256(patch.encode()).hexdigest(),
-    })
+    return content_hash(
+        {
+            "task": task.model_dump(mode="json"),
+            "repo": _digest_tree(repo),
+            "hidden": _digest_tree(hidden),
+            "reference_patch": None
+            if patch is None
+            else hashlib.sha256(patch.encode()).hexdigest(),
+        }
+    )
 
 
 def parse_task_json(path: Path) -> Task:
@@ -213,8 +232,9 @@ def load_task(root: Path) -> LoadedTask:
         if not patch_path.is_file():
             raise TaskNotFoundError(patch_path, "file does not exist", "reference_patch")
         patch = patch_path.read_text(encoding="utf-8")
-    digest = task_hash(task, read_tree(root / REPO_DIR),
-                       read_tree(hidden) if hidden.is_dir() else {}, patch)
+    digest = task_hash(
+        task, read_tree(root / REPO_DIR), read_tree(hidden) if hidden.is_dir() else {}, patch
+    )
     return LoadedTask(task, root, digest)
 
 
@@ -223,8 +243,9 @@ def load_suite(root: Path) -> list[LoadedTask]:
     root = Path(root)
     if not root.is_dir():
         raise TaskNotFoundError(root, "suite directory does not exist")
-    tasks = [load_task(d) for d in sorted(root.iterdir())
-             if d.is_dir() and not d.name.startswith(".")]
+    tasks = [
+        load_task(d) for d in sorted(root.iterdir()) if d.is_dir() and not d.name.startswith(".")
+    ]
     if not tasks:
         raise SuiteError(root, "no task directories")
     seen: dict[str, Path] = {}
@@ -235,8 +256,13 @@ def load_suite(root: Path) -> list[LoadedTask]:
     return sorted(tasks, key=lambda t: t.task.id)
 
 
-def write_task(root: Path, task: Task, repo: Mapping[str, bytes],
-               hidden: Mapping[str, bytes] | None = None, patch: str | None = None) -> LoadedTask:
+def write_task(
+    root: Path,
+    task: Task,
+    repo: Mapping[str, bytes],
+    hidden: Mapping[str, bytes] | None = None,
+    patch: str | None = None,
+) -> LoadedTask:
     """Write a task directory (root must not exist or be empty); return it loaded.
 
     `patch` is written to `task.reference_patch`, which must then be set.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from envs.errors import EnvError
 
-class SandboxError(Exception):
+
+class SandboxError(EnvError):
     """Base class of every error raised by the sandbox layer."""
 
 
