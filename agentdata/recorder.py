@@ -17,7 +17,7 @@ from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, PolicySpec, S
 from schemas.hashing import canonical_json, content_hash
 
 _AUDIT_KEYS = frozenset(
-    {"verdict", "failure", "parsed_action", "state", "retry_of", "verifier_s", "task"}
+    {"verdict", "failure", "parsed_action", "state", "retry_of", "task"}
 )
 
 
@@ -130,7 +130,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
             latency=Latency(
                 policy_s=self._pending_policy_s,
                 env_s=env_s,
-                verifier_s=float(info.get("verifier_s") or 0.0),
+                verifier_s=float(getattr(self.env.unwrapped, "last_verifier_s", 0.0)),
             ),
             policy_output=self._pending_output,
             info=_json_extras(info),

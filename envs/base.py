@@ -51,11 +51,12 @@ class TextEnv(gymnasium.Env[str, str]):
 
     `info` after `reset` holds `task` (TaskSpec) and `state` (JSON snapshot). `info` after `step`
     holds `verdict` (Verdict | None), `failure` (Failure | None), `parsed_action`, `state`,
-    `retry_of` (index of the earlier failed step this one re-attempts, or None), `verifier_s`,
-    and environment-specific JSON values.
+    `retry_of` (index of the earlier failed step this one re-attempts, or None) and
+    environment-specific JSON values. Timings stay out of `info` (`last_verifier_s`), so
+    the same seed and actions give equal infos.
     """
 
-    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012 (gymnasium declares it this way)
+    metadata = {"render_modes": ["ansi"], "render_fps": 4}  # noqa: RUF012 (as gymnasium declares it)
     env_version: ClassVar[str] = "0"
 
     def __init__(self, *, max_steps: int = 20, render_mode: str | None = None) -> None:
@@ -70,6 +71,8 @@ class TextEnv(gymnasium.Env[str, str]):
         self.done = False
         self._last_observation = ""
         self._failed_at_state: dict[str, int] = {}
+        self.last_verifier_s = 0.0
+        """Seconds the last step spent in verifiers (not in `info`: it is not deterministic)."""
 
     # -- subclass API -------------------------------------------------------------------
     def list_tasks(self) -> Sequence[str] | None:
@@ -157,8 +160,8 @@ class TextEnv(gymnasium.Env[str, str]):
             "parsed_action": outcome.parsed_action,
             "state": self.snapshot(),
             "retry_of": retry_of,
-            "verifier_s": outcome.verifier_s,
         }
+        self.last_verifier_s = outcome.verifier_s
         return obs, float(outcome.reward), terminated, truncated, info
 
     def render(self) -> str | None:

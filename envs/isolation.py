@@ -2,8 +2,9 @@
 
 Verifiers built on symbolic libraries can hang (sympy on an adversarial expression, Math-Verify
 on many inputs) and signal-based timeouts only work in the main thread. `IsolatedWorker` keeps
-one child process (started lazily with the `spawn` method, so it never inherits the parent's
-threads or locks) and sends it one call at a time over a pipe. A call that does not answer in
+one child process (a fresh interpreter started lazily with `subprocess`, so it never inherits
+the parent's threads or locks and never re-imports the caller's `__main__` as multiprocessing's
+spawn does) and sends it one call at a time over a pipe. A call that does not answer in
 time gets the child killed (SIGKILL) and raises `VerifierTimeout`; the next call starts a fresh
 child. Calls from several threads are serialised by a lock, so the worker is thread-safe.
 
@@ -14,12 +15,14 @@ closes it.
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import os
+import subprocess
+import sys
 import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -52,7 +55,20 @@ class RemoteError(IsolationError):
         self.remote_traceback = remote_traceback
 
 
-def _worker_main(conn: Connection, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
+_BOOT = "import sys; from envs.isolation import _serve; _serve(sys.argv[1])"
+
+
+def _serve(config: str) -> None:
+    """Entry point of the child interpreter (see `_BOOT`)."""
+    cfg = json.loads(config)
+    reader = Connection(int(cfg["read_fd"]), writable=False)
+    writer = Connection(int(cfg["write_fd"]), readable=False)
+    _worker_main(reader, writer, cfg["memory_bytes"], tuple(cfg["preload"]))
+
+
+def _worker_main(
+    conn: Connection, out: Connection, memory_bytes: int | None, preload: tuple[str, ...]
+) -> None:
     """Child loop: receive (fn, args), reply ("ok", result) or ("err", type, msg, tb)."""
     if memory_bytes is not None:
         try:
@@ -65,7 +81,7 @@ def _worker_main(conn: Connection, memory_bytes: int | None, preload: tuple[str,
 
     for name in preload:
         importlib.import_module(name)
-    conn.send(("ready",))
+    out.send(("ready",))
     while True:
         try:
             message = conn.recv()
@@ -75,9 +91,9 @@ def _worker_main(conn: Connection, memory_bytes: int | None, preload: tuple[str,
             return
         fn, args = message
         try:
-            conn.send(("ok", fn(*args)))
+            out.send(("ok", fn(*args)))
         except BaseException as exc:  # report everything, including MemoryError
-            conn.send(("err", type(exc).__name__, str(exc)[:2000], traceback.format_exc()[-4000:]))
+            out.send(("err", type(exc).__name__, str(exc)[:2000], traceback.format_exc()[-4000:]))
 
 
 class IsolatedWorker:
@@ -99,45 +115,68 @@ class IsolatedWorker:
         self.preload = preload
         self.restarts = 0
         self._lock = threading.Lock()
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None  # child -> parent
+        self._send: Connection | None = None  # parent -> child
 
     @property
     def alive(self) -> bool:
         """True while a worker process is running."""
-        return self._process is not None and self._process.is_alive()
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running worker, if any."""
+        return self._process.pid if self.alive and self._process is not None else None
 
     def _start(self) -> Connection:
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe(duplex=True)
-        process = ctx.Process(
-            target=_worker_main,
-            args=(child, self.memory_bytes, self.preload),
-            daemon=True,
-            name="agentdata-verifier",
+        to_child_r, to_child_w = os.pipe()
+        to_parent_r, to_parent_w = os.pipe()
+        config = json.dumps(
+            {
+                "read_fd": to_child_r,
+                "write_fd": to_parent_w,
+                "memory_bytes": self.memory_bytes,
+                "preload": list(self.preload),
+            }
         )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
-        if not parent.poll(self.start_timeout_s):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _BOOT, config],
+                pass_fds=(to_child_r, to_parent_w),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError as exc:
+            for fd in (to_child_r, to_child_w, to_parent_r, to_parent_w):
+                os.close(fd)
+            raise WorkerCrashed(f"cannot start the worker: {exc}") from exc
+        os.close(to_child_r)
+        os.close(to_parent_w)
+        self._process = process
+        self._send = Connection(to_child_w, readable=False)
+        self._conn = conn = Connection(to_parent_r, writable=False)
+        if not conn.poll(self.start_timeout_s):
             self._kill()
             raise WorkerCrashed(f"worker did not start within {self.start_timeout_s}s")
         try:
-            parent.recv()
+            conn.recv()
         except (EOFError, OSError) as exc:
             self._kill()
             raise WorkerCrashed(f"worker died while starting: {exc}") from exc
-        return parent
+        return conn
 
     def _kill(self) -> None:
-        process, conn = self._process, self._conn
-        self._process, self._conn = None, None
-        if conn is not None:
-            conn.close()
+        process, conn, send = self._process, self._conn, self._send
+        self._process, self._conn, self._send = None, None, None
+        for c in (conn, send):
+            if c is not None:
+                c.close()
         if process is not None:
-            if process.is_alive():
+            if process.poll() is None:
                 process.kill()
-            process.join(timeout=5)
+            process.wait(timeout=10)
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout_s: float | None = None) -> Any:
         """Run `fn(*args)` in the worker; raise VerifierTimeout, WorkerCrashed or RemoteError."""
@@ -145,7 +184,8 @@ class IsolatedWorker:
         with self._lock:
             conn = self._conn if self.alive and self._conn is not None else self._start()
             try:
-                conn.send((fn, args))
+                assert self._send is not None
+                self._send.send((fn, args))
                 ready = conn.poll(limit)
             except (OSError, EOFError) as exc:
                 self._kill()
@@ -168,13 +208,12 @@ class IsolatedWorker:
     def close(self) -> None:
         """Stop the worker (politely, then by force); the object can start a new one later."""
         with self._lock:
-            if self._conn is not None and self.alive:
+            if self._send is not None and self._process is not None and self.alive:
                 try:
-                    self._conn.send(None)
-                except (OSError, EOFError):
+                    self._send.send(None)
+                    self._process.wait(timeout=2)
+                except (OSError, EOFError, subprocess.TimeoutExpired):
                     pass
-                if self._process is not None:
-                    self._process.join(timeout=2)
             self._kill()
 
     def __enter__(self) -> IsolatedWorker:

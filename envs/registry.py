@@ -6,6 +6,7 @@ import gymnasium
 
 ENV_ENTRY_POINTS: dict[str, str] = {
     "agentdata/Math-v0": "envs.math.env:MathEnv",
+    "agentdata/CodeRepair-v0": "envs.code_repair.env:CodeRepairEnv",
 }
 
 

@@ -45,10 +45,10 @@ def to_sympy(node: Node) -> object:
         return a - b  # type: ignore[operator]
     if op == "mul":
         return a * b  # type: ignore[operator]
-    if op == "div":
+    if op in ("div", "floordiv"):
         if b == 0:
             raise AlgebraError("division by zero")
-        return a / b  # type: ignore[operator]
+        return a / b if op == "div" else sympy.floor(a / b)  # type: ignore[operator]
     if op == "pow":
         if not (getattr(b, "is_Integer", False) and abs(int(b)) <= MAX_SYMBOLIC_EXPONENT):  # type: ignore[call-overload]
             raise AlgebraError(f"exponent must be an integer of at most {MAX_SYMBOLIC_EXPONENT}")
@@ -80,8 +80,8 @@ def check_solution_set(lhs: Node, rhs: Node, var: str, expected: list[Fraction])
         return {"status": "unsupported", "reason": f"degree above {MAX_DEGREE}"}
     roots = {r for r in poly.real_roots() if sympy.simplify(denom.subs(symbol, r)) != 0}
     wanted = {sympy.Rational(v.numerator, v.denominator) for v in expected}
-    extra = sorted((str(r) for r in roots - wanted))
-    missing = sorted((str(r) for r in wanted - roots))
+    extra = sorted(str(r) for r in roots - wanted)
+    missing = sorted(str(r) for r in wanted - roots)
     status = "extraneous" if extra else "missing" if missing else "equivalent"
     return {"status": status, "extra": extra, "missing": missing, "residual": str(expr)[:500]}
 

@@ -152,11 +152,11 @@ def compare(got_text: str, expected_text: str) -> AnswerCheck:
     got_s, exp_s = _text(got), _text(expected)
     named = all(item.var for item in expected) and all(item.var for item in got)
     if named:
-        by_var = {item.var: item for item in got}
+        by_var = {str(item.var): item for item in got}
         if len(by_var) != len(got) or sorted(by_var) != sorted(str(i.var) for i in expected):
             return AnswerCheck(False, got_s, exp_s, "variables differ from the expected ones")
         for exp in expected:
-            item = by_var[exp.var]
+            item = by_var[str(exp.var)]
             if not values_match(item.value, item.places, exp.value, ANSWER_MIN_PLACES):
                 return AnswerCheck(False, got_s, exp_s, f"wrong value for {exp.var}")
         return AnswerCheck(True, got_s, exp_s, "equal")
@@ -165,7 +165,9 @@ def compare(got_text: str, expected_text: str) -> AnswerCheck:
         got = sorted(got, key=lambda i: i.value)
         expected = sorted(expected, key=lambda i: i.value)
     if len(got) != len(expected):
-        return AnswerCheck(False, got_s, exp_s, f"expected {len(expected)} value(s), got {len(got)}")
+        return AnswerCheck(
+            False, got_s, exp_s, f"expected {len(expected)} value(s), got {len(got)}"
+        )
     for item, exp in zip(got, expected, strict=True):
         if not values_match(item.value, item.places, exp.value, ANSWER_MIN_PLACES):
             return AnswerCheck(False, got_s, exp_s, "values differ")

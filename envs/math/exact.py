@@ -10,7 +10,7 @@ Grammar (usual precedence, `^`/`**` right-associative, implicit multiplication a
 `3(x+1)`, postfix `%` divides by 100)::
 
     expr  := term (("+" | "-") term)*
-    term  := unary (("*" | "/" | implicit) unary)*
+    term  := unary (("*" | "/" | "//" | implicit) unary)*
     unary := ("-" | "+") unary | power
     power := postfix (("^" | "**") unary)?
     postfix := atom "%"*
@@ -37,16 +37,16 @@ MAX_EXPONENT = 4_096
 
 Node = tuple[object, ...]
 """AST node: ("num", Fraction, places) | ("var", name) | ("neg", a) | ("pct", a) |
-("add"|"sub"|"mul"|"div"|"pow", a, b). `places` is the count of written decimals (or -1)."""
+("add"|"sub"|"mul"|"div"|"floordiv"|"pow", a, b); `places`: decimals written, or -1."""
 
 _TOKEN = re.compile(
     r"\s*(?:"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d*|\.\d+|\d+)"
     r"|(?P<var>[A-Za-z])"
-    r"|(?P<op>\*\*|[-+*/^()%×÷·−])"
+    r"|(?P<op>\*\*|//|[-+*/^()%×÷·−–])"
     r")"
 )
-_OP_ALIASES = {"×": "*", "·": "*", "÷": "/", "−": "-", "**": "^"}
+_OP_ALIASES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "**": "^"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def tokenize(text: str) -> list[Token]:
     while pos < end:
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
-            raise ExactSyntaxError(f"unexpected character {text[pos:pos + 1]!r} at {pos}")
+            raise ExactSyntaxError(f"unexpected character {text[pos : pos + 1]!r} at {pos}")
         kind = match.lastgroup or "op"
         value = match.group(kind)
         tokens.append(Token(kind, _OP_ALIASES.get(value, value)))
@@ -122,9 +122,10 @@ class _Parser:
     def term(self) -> Node:
         node = self.unary()
         while (tok := self.peek()) is not None:
-            if tok.kind == "op" and tok.text in ("*", "/"):
+            if tok.kind == "op" and tok.text in ("*", "/", "//"):
                 self.take()
-                node = ("mul" if tok.text == "*" else "div", node, self.unary())
+                kind = {"*": "mul", "/": "div", "//": "floordiv"}[tok.text]
+                node = (kind, node, self.unary())
             elif tok.kind == "var" or (tok.kind == "op" and tok.text == "("):
                 node = ("mul", node, self.unary())  # implicit: 2x, 3(x+1), (x-1)(x+2)
             else:
@@ -254,10 +255,11 @@ def evaluate(node: Node, env: Mapping[str, Fraction] | None = None) -> Fraction:
         return _check_size(left - right)
     if op == "mul":
         return _check_size(left * right)
-    if op == "div":
+    if op in ("div", "floordiv"):
         if right == 0:
             raise ExactDomainError("division by zero")
-        return _check_size(left / right)
+        quotient = _check_size(left / right)
+        return quotient if op == "div" else Fraction(quotient.numerator // quotient.denominator)
     if op == "pow":
         return _power(left, right)
     raise ExactSyntaxError(f"unknown node {op!r}")
@@ -268,12 +270,17 @@ def literal_places(node: Node) -> int:
     if node[0] == "num":
         places = node[2]
         return places if isinstance(places, int) else -1
-    if node[0] == "neg":
-        inner = node[1]
-        return literal_places(inner) if isinstance(inner, tuple) else -1
+    inner = node[1]
+    if node[0] == "neg" and isinstance(inner, tuple):
+        return literal_places(inner)
+    if node[0] == "pct" and isinstance(inner, tuple):
+        places = literal_places(inner)
+        return max(places, 0) + 2 if places != -1 or inner[0] == "num" else -1
     return -1
 
 
 def format_fraction(value: Fraction) -> str:
     """Canonical text of a rational: `3`, `-7/2`."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )

@@ -1,0 +1,1 @@
+"""Math environment: `agentdata/Math-v0` (see README.md in this folder)."""

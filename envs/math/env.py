@@ -1,0 +1,220 @@
+"""`agentdata/Math-v0`: math problems solved step by step, every step verified.
+
+Kwargs: `tasks` (JSONL path; GSM8K or {"id","problem","answer"}), or `family` / `difficulty`
+for generated tasks (see generators.py), `max_steps`, `reward_mode` ("answer": 1.0 for a
+correct final answer; "process": on the step that ends the episode, 0.5 * final correctness +
+0.5 * share of correct steps), `verifier_timeout_s` (sympy worker limit per check).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from envs.base import OracleAgent, Outcome, TextEnv
+from envs.isolation import IsolatedWorker
+from envs.math import generators
+from envs.math.actions import LABELS, ActionParseError, parse_action
+from envs.math.answers import AnswerCheck, compare
+from envs.math.checks import Checker
+from envs.math.errors import AnswerParseError, ConfigError, UnknownTaskError
+from envs.math.judge import Judgement, judge, parse_failure, scope_failure
+from envs.math.tasks import (
+    TaskFile,
+    load_task_file,
+    procedural_task,
+    solutions_of,
+    variables_of,
+)
+from schemas import JsonValue, TaskSpec
+
+REWARD_MODES = ("answer", "process")
+PROCESS_WEIGHT = 0.5
+
+
+class MathEnv(TextEnv):
+    """Math environment with exact and symbolic step verification (see envs/math/README.md)."""
+
+    env_version: ClassVar[str] = "0"
+
+    def __init__(
+        self,
+        *,
+        tasks: str | None = None,
+        family: str | None = None,
+        difficulty: int | None = None,
+        max_steps: int = 30,
+        reward_mode: str = "answer",
+        verifier_timeout_s: float = 5.0,
+        render_mode: str | None = None,
+    ) -> None:
+        super().__init__(max_steps=int(max_steps), render_mode=render_mode)
+        if reward_mode not in REWARD_MODES:
+            raise ConfigError(f"reward_mode must be one of {REWARD_MODES}, got {reward_mode!r}")
+        if family is not None and family not in generators.FAMILIES:
+            raise ConfigError(f"unknown family {family!r}; choose from {generators.FAMILY_NAMES}")
+        if difficulty is not None and int(difficulty) not in generators.DIFFICULTIES:
+            raise ConfigError(f"difficulty must be 1-5, got {difficulty!r}")
+        if tasks is not None and (family is not None or difficulty is not None):
+            raise ConfigError("give either tasks=PATH or family/difficulty, not both")
+        if verifier_timeout_s <= 0:
+            raise ConfigError("verifier_timeout_s must be > 0")
+        self.family = family
+        self.difficulty = None if difficulty is None else int(difficulty)
+        self.reward_mode = reward_mode
+        self.verifier_timeout_s = float(verifier_timeout_s)
+        self._file: TaskFile | None = None if tasks is None else load_task_file(tasks)
+        self._worker: IsolatedWorker | None = None
+        self._checker: Checker | None = None
+        self._accepted = 0
+        self._current: str | None = None
+        self._solved = False
+        self._n_correct = 0
+        self._n_judged = 0
+
+    # -- tasks --------------------------------------------------------------------------
+    def list_tasks(self) -> Sequence[str] | None:
+        """Ids of the task file, or None for generated tasks."""
+        return None if self._file is None else self._file.ids
+
+    def _load_task(self, task_id: str | None, rng: np.random.Generator) -> TaskSpec:
+        if task_id is None:
+            if self._file is not None:
+                return self._file.tasks[self._file.ids[int(rng.integers(0, len(self._file.ids)))]]
+            return procedural_task(*generators.draw(rng, self.family, self.difficulty))
+        if self._file is not None and task_id in self._file.tasks:
+            return self._file.tasks[task_id]
+        parsed = generators.parse_task_id(task_id)
+        if parsed is None:
+            raise UnknownTaskError(f"unknown task id {task_id!r}")
+        return procedural_task(*parsed)
+
+    # -- episode ------------------------------------------------------------------------
+    def _start(self, task: TaskSpec) -> str:
+        self._checker = Checker(variables_of(task), solutions_of(task) or None, self._symbolic)
+        self._accepted, self._current, self._solved = 0, None, False
+        self._n_correct = self._n_judged = 0
+        letters = sorted(variables_of(task))
+        lines = [task.prompt, ""]
+        if letters:
+            lines.append(f"Variables: {', '.join(letters)}")
+        lines += [
+            "Act one step at a time: `step <label>: <lhs> = <rhs>` with a label from "
+            f"{', '.join(LABELS)}; finish with `answer: <value>`. Free-form reasoning is also "
+            "checked (every `a = b` claim and `<<expr=value>>` annotation, then a final "
+            "`answer:` or \\boxed{}).",
+            f"Steps available: {self.max_steps}.",
+        ]
+        return "\n".join(lines)
+
+    def _symbolic(self, fn: Any, *args: Any) -> dict[str, object]:
+        if self._worker is None:
+            self._worker = IsolatedWorker(timeout_s=self.verifier_timeout_s, preload=("sympy",))
+        result = self._worker.call(fn, *args)
+        return dict(result)
+
+    def _answer(self, text: str | None) -> tuple[AnswerCheck | None, str | None]:
+        if text is None:
+            return None, None
+        assert self.task is not None
+        try:
+            return compare(text, str(self.task.metadata.get("answer", ""))), None
+        except AnswerParseError as exc:
+            return None, str(exc)
+
+    def _apply(self, action: str) -> Outcome:
+        assert self.task is not None and self._checker is not None
+        started = time.perf_counter()
+        parsed_json: dict[str, JsonValue] | None = None
+        try:
+            parsed = parse_action(action, variables_of(self.task))
+            parsed_json = parsed.to_json()  # type: ignore[assignment]
+        except ActionParseError as exc:
+            judgement = parse_failure(str(exc))
+        else:
+            if parsed.bad_labels:
+                judgement = scope_failure(parsed)
+            else:
+                results = [self._checker.check(claim) for claim in parsed.claims]
+                check, error = self._answer(parsed.answer)
+                judgement = judge(results, check, error)
+                if judgement.verdict.label != "incorrect" and judgement.failure is None:
+                    self._advance(parsed.claims)
+        verifier_s = time.perf_counter() - started
+        return self._outcome(judgement, parsed_json, verifier_s)
+
+    def _advance(self, claims: Sequence[Any]) -> None:
+        """A step that verified moves the logical state forward (failed steps do not)."""
+        self._accepted += 1
+        assert self.task is not None
+        letters = variables_of(self.task)
+        for claim in claims:
+            if any(ch in letters for ch in claim.lhs + claim.rhs):
+                self._current = claim.text[:300]
+
+    def _outcome(
+        self, judgement: Judgement, parsed: dict[str, JsonValue] | None, verifier_s: float
+    ) -> Outcome:
+        label = judgement.verdict.label
+        if label != "neutral":
+            self._n_judged += 1
+            self._n_correct += label == "correct"
+        solved = judgement.answer_correct is True
+        self._solved = self._solved or solved
+        last = self.steps_taken + 1 >= self.max_steps
+        process = self._n_correct / self._n_judged if self._n_judged else 0.0
+        if self.reward_mode == "answer":
+            reward = 1.0 if solved else 0.0
+        else:
+            final = 1.0 if solved else 0.0
+            ends = solved or last
+            reward = (1 - PROCESS_WEIGHT) * final + PROCESS_WEIGHT * process if ends else 0.0
+        steps_left = max(0, self.max_steps - self.steps_taken - 1)
+        obs = f"Step {self.steps_taken + 1}: {judgement.feedback}"
+        obs += "\nSolved." if solved else f"\nSteps left: {steps_left}."
+        info: dict[str, JsonValue] = {
+            "task_id": self.task.id if self.task else None,
+            "process_score": round(process, 6),
+            "n_steps_correct": self._n_correct,
+            "n_steps_judged": self._n_judged,
+            "answer_correct": judgement.answer_correct,
+            "solved": self._solved,
+            "steps_left": steps_left,
+        }
+        return Outcome(
+            observation=obs,
+            reward=reward,
+            terminated=solved,
+            verdict=judgement.verdict,
+            failure=judgement.failure,
+            parsed_action=parsed,
+            verifier_s=verifier_s,
+            info=info,
+        )
+
+    def snapshot(self) -> JsonValue:
+        """Logical state: unchanged by a failed step, so retries link to the failed step."""
+        return {
+            "task_id": self.task.id if self.task else None,
+            "accepted_steps": self._accepted,
+            "current": self._current,
+            "solved": self._solved,
+        }
+
+    def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
+        """Reference-solution agent for the current task; `error_rate` injects fixable slips."""
+        from envs.math.oracle import MathOracle
+
+        if self.task is None:
+            raise UnknownTaskError("call reset() before oracle()")
+        return MathOracle(self.task, rng, error_rate=error_rate, max_steps=self.max_steps)
+
+    def close(self) -> None:
+        """Stop the sympy worker, if one was started."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        super().close()

@@ -1,0 +1,131 @@
+"""Turn claim results and the answer check into one step Verdict, Failure and feedback text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from envs.math.actions import LABELS, Action
+from envs.math.answers import AnswerCheck
+from envs.math.checks import ClaimResult
+from schemas import Failure, JsonValue, Verdict
+
+ANSWER = ("math.answer", "1")
+PARSE = ("math.parse", "1")
+RULES = ("math.rules", "1")
+MAX_EVIDENCE_CLAIMS = 20
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Verdict, failure and the feedback line of one step."""
+
+    verdict: Verdict
+    failure: Failure | None
+    feedback: str
+    answer_correct: bool | None
+
+
+def _verdict(
+    label: str,
+    verifier: tuple[str, str],
+    message: str,
+    evidence: dict[str, JsonValue],
+    error_type: str | None = None,
+) -> Verdict:
+    return Verdict.model_validate(
+        {
+            "label": label,
+            "error_type": error_type,
+            "verifier": verifier[0],
+            "verifier_version": verifier[1],
+            "message": message,
+            "evidence": evidence,
+        }
+    )
+
+
+def parse_failure(message: str) -> Judgement:
+    """The action could not be read at all."""
+    verdict = _verdict("incorrect", PARSE, message, {}, "format_error")
+    failure = Failure(kind="parse_error", message=message)
+    return Judgement(verdict, failure, f"format error: {message}", None)
+
+
+def scope_failure(action: Action) -> Judgement:
+    """The action used labels outside the whitelist."""
+    bad = ", ".join(action.bad_labels)
+    message = f"label(s) {bad} not allowed; use one of: {', '.join(LABELS)}"
+    evidence: dict[str, JsonValue] = {"labels": list(action.bad_labels)}
+    verdict = _verdict("incorrect", RULES, message, evidence, "exceeding_rule_scope")
+    failure = Failure(kind="invalid_action", message=message, detail=evidence)
+    return Judgement(verdict, failure, f"exceeding rule scope: {message}", None)
+
+
+def judge(
+    results: list[ClaimResult],
+    answer: AnswerCheck | None,
+    answer_error: str | None,
+) -> Judgement:
+    """Aggregate: first format error, else first incorrect claim, else the answer, else ok."""
+    evidence: dict[str, JsonValue] = {
+        "claims": [r.to_json() for r in results[:MAX_EVIDENCE_CLAIMS]],  # type: ignore[misc]
+        "n_claims": len(results),
+        "n_correct": sum(r.status == "correct" for r in results),
+    }
+    if answer is not None:
+        evidence["answer"] = {
+            "correct": answer.correct,
+            "got": list(answer.got),
+            "expected": list(answer.expected),
+            "reason": answer.reason,
+        }
+    answer_correct = None if answer is None else answer.correct
+    failure: Failure | None = None
+    limits = [r for r in results if r.status == "limit"]
+    timeouts = [r for r in results if r.status == "timeout"]
+    if limits:
+        failure = Failure(
+            kind="invalid_action",
+            message=f"expression over the size limits: {limits[0].message}",
+            detail={
+                "claim": limits[0].claim.text[:200],
+                "limit": str(limits[0].evidence.get("limit")),
+            },
+        )
+    elif timeouts:
+        failure = Failure(kind="timeout", message=timeouts[0].message)
+    formats = [r for r in results if r.status == "format"]
+    wrong = [r for r in results if r.status == "incorrect"]
+    if formats or answer_error is not None:
+        message = formats[0].message if formats else f"unreadable answer: {answer_error}"
+        verdict = _verdict("incorrect", PARSE, message, evidence, "format_error")
+        failure = failure or Failure(kind="parse_error", message=message)
+        return Judgement(verdict, failure, f"format error: {message}", answer_correct)
+    if wrong:
+        first = wrong[0]
+        evidence.update({"claim": first.claim.text[:300], **first.evidence})  # type: ignore[dict-item]
+        verdict = _verdict("incorrect", first.verifier, first.message, evidence, first.error_type)
+        text = f"incorrect ({first.error_type}) in `{first.claim.text[:120]}`: {first.message}"
+        return Judgement(verdict, failure, text, answer_correct)
+    if answer is not None and not answer.correct:
+        verdict = _verdict(
+            "incorrect", ANSWER, f"wrong answer: {answer.reason}", evidence, "wrong_answer"
+        )
+        return Judgement(verdict, failure, "the final answer is wrong", False)
+    checked = sum(r.status == "correct" for r in results)
+    if checked or (answer is not None and answer.correct):
+        deciding = (
+            ANSWER
+            if answer is not None
+            else next(r.verifier for r in reversed(results) if r.status == "correct")
+        )
+        done = " The final answer is correct." if answer is not None else ""
+        verdict = _verdict("correct", deciding, f"{checked} claim(s) verified", evidence)
+        return Judgement(
+            verdict, failure, f"correct: {checked} claim(s) verified.{done}", answer_correct
+        )
+    reason = (
+        limits[0].message if limits else timeouts[0].message if timeouts else "nothing verifiable"
+    )
+    verdict = _verdict("neutral", results[0].verifier if results else PARSE, reason, evidence)
+    return Judgement(verdict, failure, f"unverifiable: {reason}", answer_correct)

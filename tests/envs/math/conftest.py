@@ -1,0 +1,28 @@
+"""Shared fixtures for the math environment tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from envs.math.env import MathEnv
+
+DATA = Path(__file__).resolve().parent / "data"
+GSM8K = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "gsm8k" / "train.jsonl"
+
+
+@pytest.fixture
+def env() -> Iterator[MathEnv]:
+    """A procedural math env, closed (worker stopped) after the test."""
+    e = MathEnv()
+    yield e
+    e.close()
+
+
+@pytest.fixture(scope="module")
+def gsm8k_path() -> Path:
+    """The real GSM8K train file (CI keeps shared/ beside the checkout)."""
+    assert GSM8K.is_file(), f"GSM8K data missing at {GSM8K}"
+    return GSM8K

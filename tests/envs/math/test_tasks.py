@@ -1,0 +1,80 @@
+"""Task files (GSM8K and id/problem/answer), malformed files, procedural ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from envs.math.errors import TaskFileError
+from envs.math.generators import DIFFICULTIES, FAMILY_NAMES, parse_task_id
+from envs.math.tasks import load_task_file, procedural_task
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_sample_file() -> None:
+    tasks = load_task_file(DATA / "sample.jsonl")
+    assert tasks.ids == ("lin-1", "frac-1", "7", "gsm8k-4")
+    gsm = tasks.tasks["gsm8k-4"]
+    assert gsm.family == "gsm8k" and gsm.metadata["answer"] == "26"
+    assert tasks.tasks["lin-1"].metadata["variables"] == ["x"]
+    assert len({t.hash for t in tasks.tasks.values()}) == 4
+
+
+def test_gsm8k_file(gsm8k_path: Path) -> None:
+    tasks = load_task_file(gsm8k_path)
+    assert len(tasks.ids) == 7473
+    assert tasks.ids[0] == "gsm8k-1"
+    first = tasks.tasks["gsm8k-1"]
+    assert first.metadata["answer"] == "72"
+    assert first.metadata["reference"] == [
+        "Natalia sold 48/2 = <<48/2=24>>24 clips in May.",
+        "Natalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ('{"id": "a", "problem": "p", "answer": "1"}\n{not json\n', 2, "invalid JSON"),
+        ("\n\n[1, 2]\n", 3, "JSON object"),
+        ('{"question": "q", "answer": "no marker"}\n', 1, "####"),
+        ('{"id": "a", "problem": "p"}\n', 1, "answer"),
+        (
+            '{"id": "a", "problem": "p", "answer": "1"}\n'
+            '{"id": "a", "problem": "q", "answer": "2"}\n',
+            2,
+            "duplicate",
+        ),
+        ('{"id": "a", "problem": "p", "answer": "banana"}\n', 1, "not readable"),
+        ("", 0, "no tasks"),
+    ],
+)
+def test_malformed_names_the_line(tmp_path: Path, content: str, line: int, reason: str) -> None:
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(content)
+    with pytest.raises(TaskFileError) as info:
+        load_task_file(path)
+    assert info.value.line == line
+    assert reason in str(info.value)
+    assert f"tasks.jsonl:{line}" in str(info.value)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "bin.jsonl"
+    path.write_bytes(b'{"id": "a", "problem": "p", "answer": "1"}\n\xff\xfe\x00\n')
+    with pytest.raises(TaskFileError) as info:
+        load_task_file(path)
+    assert info.value.line == 2
+
+
+def test_procedural_ids_rebuild() -> None:
+    for family in FAMILY_NAMES:
+        for difficulty in DIFFICULTIES:
+            task = procedural_task(family, difficulty, 12345)
+            assert parse_task_id(task.id) == (family, difficulty, 12345)
+            again = procedural_task(*parse_task_id(task.id))  # type: ignore[misc]
+            assert again == task
+    assert parse_task_id("linear-d9-s1") is None
+    assert parse_task_id("nope-d1-s1") is None
