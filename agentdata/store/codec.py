@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import to_json
+from pydantic import ValidationError
 
 from agentdata.errors import CorruptRecordError
-from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, RunRecord, StepRecord, Verdict
+from schemas import EpisodeRecord, RunRecord, StepRecord
 from schemas.hashing import text_hash
 
 INLINE_LIMIT = 2048
@@ -27,26 +27,21 @@ def split_text(text: str, blobs: dict[str, str]) -> tuple[str | None, str | None
 
 STEP_COLUMNS: tuple[str, ...] = (
     "episode_id", "idx", "state_before", "state_after", "action_raw", "action_ref",
-    "action_parsed", "observation", "observation_ref", "reward", "terminated", "truncated",
-    "verdict_label", "error_type", "verdict", "failure_kind", "failure", "retry_of",
-    "infra_retries", "policy_s", "env_s", "verifier_s", "policy_output", "info",
+    "observation", "observation_ref", "reward", "terminated", "truncated", "verdict_label",
+    "error_type", "failure_kind", "retry_of", "infra_retries", "policy_s", "env_s",
+    "verifier_s", "payload",
 )  # fmt: skip
 """Column order of `step_values` (the hot insert path bypasses SQLAlchemy's binds)."""
 
-
-def _json(value: Any) -> str | None:
-    return None if value is None else to_json(value).decode()
-
-
-def _model_json(model: BaseModel | None) -> str | None:
-    return None if model is None else model.model_dump_json()
+PAYLOAD_FIELDS: set[str] = {"verdict", "failure", "action_parsed", "policy_output", "info"}
+"""StepRecord fields kept together in the `payload` JSON column."""
 
 
 def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tuple[Any, ...]:
-    """Values of a `steps` row in `STEP_COLUMNS` order, JSON columns pre-serialised.
+    """Values of a `steps` row in `STEP_COLUMNS` order; long texts are moved into `blobs`.
 
-    Long texts are moved into `blobs`. JSON is produced by pydantic-core (Rust) because
-    per-value `json.dumps` dominated ingest time.
+    The nested records are serialised in one pydantic-core (Rust) call: per-field
+    `json.dumps` used to dominate ingest time.
     """
     action, action_ref = split_text(step.action_raw, blobs)
     observation, observation_ref = split_text(step.observation, blobs)
@@ -60,7 +55,6 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
         step.state_after,
         action,
         action_ref,
-        _json(step.action_parsed),
         observation,
         observation_ref,
         step.reward,
@@ -68,49 +62,49 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
         step.truncated,
         verdict.label if verdict else None,
         verdict.error_type if verdict else None,
-        _model_json(verdict),
         failure.kind if failure else None,
-        _model_json(failure),
         step.retry_of,
         step.infra_retries,
         latency.policy_s,
         latency.env_s,
         latency.verifier_s,
-        _model_json(step.policy_output),
-        _json(step.info),
+        step.model_dump_json(include=PAYLOAD_FIELDS),
     )
 
 
 def step_from_row(row: Any, blob: Callable[[str], str]) -> StepRecord:
     """Decode a `steps` row; `blob` resolves content hashes. Raises CorruptRecordError."""
     try:
-        return StepRecord(
-            index=row["idx"],
-            state_before=row["state_before"],
-            state_after=row["state_after"],
-            action_raw=row["action_raw"] if row["action_ref"] is None else blob(row["action_ref"]),
-            action_parsed=row["action_parsed"],
-            observation=(
-                row["observation"]
-                if row["observation_ref"] is None
-                else blob(row["observation_ref"])
-            ),
-            reward=row["reward"],
-            terminated=row["terminated"],
-            truncated=row["truncated"],
-            verdict=Verdict.model_validate(row["verdict"]) if row["verdict"] else None,
-            failure=Failure.model_validate(row["failure"]) if row["failure"] else None,
-            retry_of=row["retry_of"],
-            infra_retries=row["infra_retries"],
-            latency=Latency(
-                policy_s=row["policy_s"], env_s=row["env_s"], verifier_s=row["verifier_s"]
-            ),
-            policy_output=(
-                PolicyOutput.model_validate(row["policy_output"]) if row["policy_output"] else None
-            ),
-            info=row["info"],
+        payload = json.loads(row["payload"])
+        if not isinstance(payload, dict):
+            raise TypeError("payload is not a JSON object")
+        return StepRecord.model_validate(
+            {
+                **payload,
+                "index": row["idx"],
+                "state_before": row["state_before"],
+                "state_after": row["state_after"],
+                "action_raw": (
+                    row["action_raw"] if row["action_ref"] is None else blob(row["action_ref"])
+                ),
+                "observation": (
+                    row["observation"]
+                    if row["observation_ref"] is None
+                    else blob(row["observation_ref"])
+                ),
+                "reward": row["reward"],
+                "terminated": row["terminated"],
+                "truncated": row["truncated"],
+                "retry_of": row["retry_of"],
+                "infra_retries": row["infra_retries"],
+                "latency": {
+                    "policy_s": row["policy_s"],
+                    "env_s": row["env_s"],
+                    "verifier_s": row["verifier_s"],
+                },
+            }
         )
-    except (ValidationError, KeyError, TypeError) as exc:
+    except (ValidationError, KeyError, TypeError, ValueError) as exc:
         raise CorruptRecordError(
             f"step {row.get('idx')} of episode {row.get('episode_id')} is corrupt: {exc}"
         ) from exc

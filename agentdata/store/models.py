@@ -85,7 +85,10 @@ class Episode(Base):
 
 
 class Step(Base):
-    """One step. Short texts are inline; long ones live in `blobs` and are referenced."""
+    """One step. Queried fields are columns; the nested records are one JSON `payload`.
+
+    Short texts are inline; long ones live in `blobs` and are referenced by hash.
+    """
 
     __tablename__ = "steps"
 
@@ -97,7 +100,6 @@ class Step(Base):
     state_after: Mapped[str] = mapped_column(String(64))
     action_raw: Mapped[str | None] = mapped_column(Text)
     action_ref: Mapped[str | None] = mapped_column(String(64))
-    action_parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     observation: Mapped[str | None] = mapped_column(Text)
     observation_ref: Mapped[str | None] = mapped_column(String(64))
     reward: Mapped[float] = mapped_column(Float)
@@ -105,13 +107,11 @@ class Step(Base):
     truncated: Mapped[bool]
     verdict_label: Mapped[str | None] = mapped_column(String(20))
     error_type: Mapped[str | None] = mapped_column(String(40), index=True)
-    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     failure_kind: Mapped[str | None] = mapped_column(String(40), index=True)
-    failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     retry_of: Mapped[int | None] = mapped_column(Integer)
     infra_retries: Mapped[int] = mapped_column(Integer)
     policy_s: Mapped[float] = mapped_column(Float)
     env_s: Mapped[float] = mapped_column(Float)
     verifier_s: Mapped[float] = mapped_column(Float)
-    policy_output: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    info: Mapped[dict[str, Any]]
+    payload: Mapped[str] = mapped_column(Text)
+    """JSON of verdict, failure, action_parsed, policy_output and info."""

@@ -162,9 +162,7 @@ def test_corrupt_step_row_is_reported(store: Store) -> None:
     store.add_step("e1", _step(1))
     store.flush()
     with store.engine.begin() as conn:
-        conn.execute(
-            text("update steps set verdict_label='x', verdict=:v"), {"v": '{"label": "bogus"}'}
-        )
+        conn.execute(text("update steps set payload=:v"), {"v": '{"verdict": {"label": "bogus"}}'})
     with pytest.raises(CorruptRecordError, match="step 1 of episode e1"):
         store.load_steps("e1")
 

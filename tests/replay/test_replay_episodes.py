@@ -85,7 +85,7 @@ def test_env_not_installed_and_corrupt_rows_are_unreplayable(sqlite_store: Store
     env_id = "agentdata/Math-v0"
     a, b, c = record_episodes(sqlite_store, env_id, episodes=3)
     tamper_episode(sqlite_store, a, env_id="agentdata/NotInstalled-v9")
-    tamper_step(sqlite_store, b, 0, verdict={"label": "bogus"})
+    tamper_step(sqlite_store, b, 0, payload='{"verdict": {"label": "bogus"}}')
     tamper_episode(sqlite_store, c, num_steps=999)
     report = replay_many(sqlite_store, [a, b, c])
     codes = {e["episode"]: e["code"] for e in report["unreplayable"]}  # type: ignore[index,union-attr]
