@@ -14,7 +14,7 @@ from pydantic import BaseModel, JsonValue
 from agentdata.store import Store
 from agentdata.version import package_version
 from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, PolicySpec, StepRecord, Verdict
-from schemas.hashing import canonical_json, content_hash
+from schemas.hashing import canonical_json, text_hash
 
 _AUDIT_KEYS = frozenset(
     {"verdict", "failure", "parsed_action", "state", "retry_of", "task"}
@@ -189,7 +189,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
 
     def _store_state(self, state: Any) -> str:
         text = canonical_json(_jsonable(state))
-        digest = content_hash(_jsonable(state))
+        digest = text_hash(text)
         self.store.add_blobs({digest: text})
         return digest
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, func, insert, select, update
 
 from agentdata.errors import NotFoundError, StoreError
 from agentdata.store import codec
 from agentdata.store.engine import make_engine, migrate, resolve_url
 from agentdata.store.models import Blob, Episode, Run, Step
+from agentdata.store.writer import Writer
 from schemas import EpisodeRecord, RunRecord, StepRecord
 
 _KNOWN_BLOBS_MAX = 200_000
@@ -26,14 +26,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        marks = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}"}
-        if engine.dialect.paramstyle not in marks:
-            raise StoreError(f"unsupported driver paramstyle {engine.dialect.paramstyle!r}")
-        mark = marks[engine.dialect.paramstyle]
-        placeholders = ", ".join(mark.format(i + 1) for i in range(len(codec.STEP_COLUMNS)))
-        self._step_insert_sql = (
-            f"INSERT INTO steps ({', '.join(codec.STEP_COLUMNS)}) VALUES ({placeholders})"
-        )
+        self._writer = Writer(engine)
         self._episodes: list[dict[str, Any]] = []
         self._steps: list[tuple[Any, ...]] = []
         self._updates: list[dict[str, Any]] = []
@@ -54,8 +47,11 @@ class Store:
 
     def close(self) -> None:
         """Flush pending writes and release connections."""
-        self.flush()
-        self.engine.dispose()
+        try:
+            self.flush()
+        finally:
+            self._writer.close()
+            self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -102,49 +98,14 @@ class Store:
         """Write everything buffered in one transaction."""
         if not (self._episodes or self._steps or self._updates or self._blobs):
             return
-        with self.engine.begin() as conn:
-            if self._blobs:
-                rows = [{"hash": h, "size": len(t), "data": t} for h, t in self._blobs.items()]
-                conn.execute(self._insert_ignore_blobs(), rows)
-            if self._episodes:
-                conn.execute(insert(Episode), self._episodes)
-            if self._steps:
-                self._insert_steps(conn)
-            # one executemany per distinct set of updated columns
-            by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for upd in self._updates:
-                by_keys.setdefault(tuple(sorted(upd)), []).append(upd)
-            for keys, rows in by_keys.items():
-                stmt = (
-                    update(Episode)
-                    .where(Episode.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in keys if k != "b_id"})
-                )
-                conn.execute(stmt, rows)
+        try:
+            self._writer.write(self._blobs, self._episodes, self._steps, self._updates)
+        except Exception as exc:
+            raise StoreError(f"cannot write to {self.url}: {type(exc).__name__}: {exc}") from exc
         if len(self._known_blobs) > _KNOWN_BLOBS_MAX:
             self._known_blobs.clear()
         self._known_blobs.update(self._blobs)
         self._episodes, self._steps, self._updates, self._blobs = [], [], [], {}
-
-    def _insert_steps(self, conn: Any) -> None:
-        if self.engine.dialect.name == "postgresql":
-            # COPY is several times faster than executemany on PostgreSQL.
-            cursor = conn.connection.driver_connection.cursor()
-            columns = ", ".join(codec.STEP_COLUMNS)
-            with cursor.copy(f"COPY steps ({columns}) FROM STDIN") as copy:
-                for row in self._steps:
-                    copy.write_row(row)
-            cursor.close()
-        else:
-            conn.exec_driver_sql(self._step_insert_sql, self._steps)
-
-    def _insert_ignore_blobs(self) -> Any:
-        dialect = self.engine.dialect.name
-        if dialect == "sqlite":
-            return sqlite.insert(Blob).on_conflict_do_nothing(index_elements=["hash"])
-        if dialect == "postgresql":
-            return postgresql.insert(Blob).on_conflict_do_nothing(index_elements=["hash"])
-        raise StoreError(f"unsupported database dialect {dialect!r} (use SQLite or PostgreSQL)")
 
     def mark_incomplete(self, run_id: str) -> list[str]:
         """Mark the run's `running` episodes (their process died) as `incomplete`."""

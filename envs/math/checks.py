@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from envs.isolation import IsolationError, VerifierTimeout
@@ -36,6 +37,7 @@ SymbolicRunner = Callable[..., dict[str, object]]
 """Runs `fn(*args)` where a hang cannot stall the caller (e.g. IsolatedWorker.call)."""
 
 
+@cache  # distribution metadata is slow to read and fixed for the process
 def sympy_verifier() -> tuple[str, str]:
     """Name and version of the symbolic verifier (includes the sympy version)."""
     try:
