@@ -34,12 +34,40 @@ def generate(
     typer.echo(f"  candidates tried: {report.candidates_tried}, rejected: {report.rejected}")
 
 
+def validate(
+    suite: Path = typer.Argument(..., help="Suite directory (a directory of task directories)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Sandboxes run in parallel."),
+    timeout: float = typer.Option(120.0, "--timeout", min=1, help="Seconds per test run."),
+) -> None:
+    """Check every task in Docker: buggy repo fails FAIL_TO_PASS, passes PASS_TO_PASS; with
+    the reference patch every listed test passes. Exit 1 if any task is invalid."""
+    from envs.code_repair.sandbox import SandboxError
+    from envs.code_repair.validate import validate_suite
+
+    def progress(task_id: str, reason: str | None) -> None:
+        if not as_json:
+            typer.echo(f"{'ok     ' if reason is None else 'INVALID'} {task_id}"
+                       + ("" if reason is None else f": {reason}"))
+
+    try:
+        report = validate_suite(suite, workers=workers, timeout=timeout, progress=progress)
+    except (TaskFormatError, SandboxError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    if as_json:
+        typer.echo(report.to_json())
+    else:
+        typer.echo(f"{report.valid} of {report.tasks} tasks valid")
+    if report.invalid:
+        raise typer.Exit(code=1)
+
+
 def build_tasks_app() -> typer.Typer:
     """The `tasks` command group."""
     app = typer.Typer(help="Code-repair task suites: generate and validate.", no_args_is_help=True)
     app.command("generate")(generate)
-    # `tasks validate DIR [--json]` needs the sandbox and belongs to the code-repair env:
-    # register it here, e.g. `app.command("validate")(validate)`.
+    app.command("validate")(validate)
     return app
 
 

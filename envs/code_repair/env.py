@@ -1,0 +1,221 @@
+"""`agentdata/CodeRepair-v0`: fix a bug in a small repository with tools, judged by its tests.
+
+Kwargs: `tasks` (a suite directory in the TASKS.md format; default: the built-in suite, see
+builtin.py), `backend` ("docker", default, or "bwrap"), `pool_size` (warm Docker containers,
+default 1), `max_steps` (default 30), `test_timeout_s` (wall clock per test run, default 60).
+Actions are JSON tool calls (tools.py); see README.md for the tools, verdicts and rewards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from envs.base import OracleAgent, Outcome, TextEnv
+from envs.code_repair import handlers, judge
+from envs.code_repair.grading import grade, run_tests
+from envs.code_repair.sandbox import (
+    BwrapSandbox,
+    DockerConfig,
+    DockerSandboxPool,
+    Sandbox,
+    SandboxError,
+)
+from envs.code_repair.sandbox.snapshot import read_baseline
+from envs.code_repair.taskformat import LoadedTask, load_suite
+from envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
+from schemas import Failure, JsonValue, TaskSpec
+
+BACKENDS = ("docker", "bwrap")
+_FILE_TOOLS = {
+    "list_dir": handlers.list_dir, "read_file": handlers.read_file, "search": handlers.search,
+    "edit": handlers.edit, "write_file": handlers.write_file,
+}  # fmt: skip
+_WRITING_TOOLS = frozenset({"edit", "write_file", "run_tests", "submit"})
+
+
+class CodeRepairConfigError(ValueError):
+    """Bad environment kwargs, or a task id that is not in the suite."""
+
+
+class CodeRepairEnv(TextEnv):
+    """Code-repair environment over Docker (or bubblewrap) sandboxes (see README.md)."""
+
+    env_version: ClassVar[str] = "0"
+
+    def __init__(
+        self,
+        *,
+        tasks: str | None = None,
+        backend: str = "docker",
+        pool_size: int = 1,
+        max_steps: int = 30,
+        test_timeout_s: float = 60.0,
+        render_mode: str | None = None,
+    ) -> None:
+        super().__init__(max_steps=int(max_steps), render_mode=render_mode)
+        if backend not in BACKENDS:
+            raise CodeRepairConfigError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if int(pool_size) < 0 or not float(test_timeout_s) > 0:
+            raise CodeRepairConfigError("pool_size must be >= 0 and test_timeout_s > 0")
+        if tasks is None:
+            from envs.code_repair.builtin import builtin_suite_dir
+
+            suite_dir = builtin_suite_dir()
+        else:
+            suite_dir = Path(tasks)
+        self.backend = backend
+        self.pool_size = int(pool_size)
+        self.test_timeout_s = float(test_timeout_s)
+        self._suite = {t.task.id: t for t in load_suite(suite_dir)}
+        self._ids = sorted(self._suite)
+        self._pools: dict[str, DockerSandboxPool] = {}
+        self._box: Sandbox | None = None
+        self._box_error: str | None = None
+        self.loaded: LoadedTask | None = None
+        self._snapshot: JsonValue | None = None
+        self._n_runs = 0
+
+    # -- tasks --------------------------------------------------------------------------
+    def list_tasks(self) -> Sequence[str]:
+        """Ids of the suite's tasks, sorted."""
+        return list(self._ids)
+
+    def _load_task(self, task_id: str | None, rng: np.random.Generator) -> TaskSpec:
+        if task_id is None:
+            task_id = self._ids[int(rng.integers(0, len(self._ids)))]
+        if task_id not in self._suite:
+            raise CodeRepairConfigError(f"unknown task id {task_id!r}")
+        loaded = self._suite[task_id]
+        t = loaded.task
+        return TaskSpec(
+            id=t.id, hash=loaded.hash, prompt=t.problem_statement,
+            family=t.id.split("-", 1)[0], difficulty=t.difficulty,
+            metadata={"image": t.image, "fail_to_pass": list(t.fail_to_pass),
+                      "pass_to_pass": list(t.pass_to_pass)},
+        )  # fmt: skip
+
+    # -- sandboxes ----------------------------------------------------------------------
+    def _acquire(self, loaded: LoadedTask) -> Sandbox:
+        if self.backend == "bwrap":
+            box: Sandbox = BwrapSandbox(loaded.repo_dir)
+            box.start()
+            return box
+        image = loaded.task.image
+        pool = self._pools.get(image)
+        if pool is None:
+            pool = self._pools[image] = DockerSandboxPool(self.pool_size, DockerConfig(image=image))
+        return pool.acquire(loaded.repo_dir)
+
+    def _release(self) -> None:
+        if self._box is not None:
+            self._box.close()
+            self._box = None
+
+    def _start(self, task: TaskSpec) -> str:
+        self._release()
+        self.loaded = self._suite[task.id]
+        self._snapshot = None
+        self._n_runs = 0
+        self._box_error = None
+        self._box = self._acquire(self.loaded)  # sandbox errors here are real errors: raise
+        # A fresh workspace equals the repo: its state is known without scanning the sandbox.
+        self._snapshot = {"task_id": task.id, "tree_hash": read_baseline(self.loaded.repo_dir)
+                          .tree_hash, "diff": ""}
+        return judge.intro(self.loaded, self.max_steps)
+
+    # -- steps --------------------------------------------------------------------------
+    def _apply(self, action: str) -> Outcome:
+        assert self.loaded is not None
+        started = time.perf_counter()
+        try:
+            call = parse_tool_call(action)
+        except ToolCallError as exc:
+            return Outcome(
+                observation=f"Error: {exc.message}",
+                failure=Failure(kind=exc.kind, message=exc.message),
+            )
+        parsed = call.to_json()
+        if self._box is None:
+            return judge.sandbox_lost(parsed, self._box_error or "no sandbox")
+        if call.tool in _WRITING_TOOLS:
+            self._snapshot = None  # the workspace may change: recompute the state lazily
+        try:
+            outcome = self._dispatch(call, self._box)
+        except handlers.ToolError as exc:
+            outcome = Outcome(
+                observation=f"Error: {exc}",
+                failure=Failure(
+                    kind="invalid_action", message=str(exc), detail={"tool": call.tool}
+                ),
+            )
+        except SandboxError as exc:
+            # The sandbox itself failed: discard it; later steps report it until reset.
+            self._box_error = f"{type(exc).__name__}: {exc}"
+            self._release()
+            return judge.sandbox_lost(parsed, self._box_error)
+        outcome.parsed_action = parsed
+        outcome.verifier_s = time.perf_counter() - started if call.tool in (
+            "run_tests", "submit") else 0.0
+        return outcome
+
+    def _dispatch(self, call: ToolCall, box: Sandbox) -> Outcome:
+        assert self.loaded is not None
+        if call.tool in _FILE_TOOLS:
+            return Outcome(observation=_FILE_TOOLS[call.tool](box, call))
+        if call.tool == "run_tests":
+            raw = call.args.get("tests")
+            tests = [str(t) for t in raw] if isinstance(raw, list) else []
+            self._n_runs += 1
+            run = run_tests(box, self.loaded, tests, timeout=self.test_timeout_s)
+            return judge.judge_run(self.loaded, run, tests, self.test_timeout_s)
+        graded = grade(box, self.loaded, timeout=self.test_timeout_s)
+        return judge.judge_submit(self.loaded, graded, self.test_timeout_s)
+
+    # -- state --------------------------------------------------------------------------
+    def snapshot(self) -> JsonValue:
+        """{"task_id", "tree_hash", "diff"}: the workspace against the task's repo (cached)."""
+        if self.task is None or self.loaded is None:
+            return {"task_id": None, "tree_hash": None, "diff": ""}
+        if self._snapshot is None:
+            self._snapshot = self._compute_snapshot()
+        # A fresh dict per call: callers keep and may mutate what they get (values are str).
+        return dict(self._snapshot)  # type: ignore[arg-type]
+
+    def _compute_snapshot(self) -> JsonValue:
+        assert self.loaded is not None
+        if self._box is not None:
+            try:
+                snap = self._box.snapshot()
+                return {"task_id": self.loaded.task.id, "tree_hash": snap.tree_hash,
+                        "diff": snap.diff}
+            except SandboxError as exc:
+                self._box_error = f"{type(exc).__name__}: {exc}"
+                self._release()
+        return {"task_id": self.loaded.task.id, "tree_hash": None, "diff": "",
+                "sandbox": "lost"}
+
+    def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
+        """Reference-fix agent for the current task (see oracle.py)."""
+        from envs.code_repair.oracle import CodeRepairOracle
+
+        if self.loaded is None:
+            raise CodeRepairConfigError("call reset() before oracle()")
+        return CodeRepairOracle(self.loaded, rng, error_rate=error_rate, max_steps=self.max_steps)
+
+    def close(self) -> None:
+        """Release the sandbox and every warm container."""
+        self._release()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+        super().close()
+
+    def __del__(self) -> None:  # pools also close at exit; this frees them earlier
+        with contextlib.suppress(Exception):  # interpreter shutdown: nobody to report to
+            self.close()
