@@ -17,7 +17,7 @@ from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, PolicySpec, S
 from schemas.hashing import canonical_json, text_hash
 
 _AUDIT_KEYS = frozenset(
-    {"verdict", "failure", "parsed_action", "state", "retry_of", "task"}
+    {"verdict", "failure", "parsed_action", "state", "retry_of", "task", "infra_retries"}
 )
 
 
@@ -62,6 +62,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         self.steps: list[StepRecord] = []
         self._next = EpisodeMeta()
         self._state_hash = ""
+        self._last_state: Any = None
         self._pending_output: PolicyOutput | None = None
         self._pending_policy_s = 0.0
 
@@ -82,6 +83,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         obs, info = self.env.reset(seed=seed, options=options)
         task = info["task"]
         meta, self._next = self._next, EpisodeMeta()
+        self._state_hash = ""
         self._state_hash = self._store_state(info.get("state"))
         self.steps = []
         self.episode = EpisodeRecord(
@@ -188,6 +190,10 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         )
 
     def _store_state(self, state: Any) -> str:
+        if self._state_hash and state is not self._last_state and state == self._last_state:
+            return self._state_hash  # a rejected step leaves the state as it was
+        # (the same object may have been mutated in place: always re-serialise it)
+        self._last_state = state
         text = canonical_json(_jsonable(state))
         digest = text_hash(text)
         self.store.add_blobs({digest: text})
@@ -224,14 +230,16 @@ def _jsonable(value: Any) -> JsonValue:
     return value  # type: ignore[no-any-return]
 
 
+_PLAIN_JSON = (str, int, float, bool, list, dict, type(None))
+
+
 def _json_extras(info: dict[str, Any]) -> dict[str, JsonValue]:
+    """The env-specific JSON values of `info` (audit keys and non-JSON values dropped)."""
     extras: dict[str, JsonValue] = {}
-    for key in sorted(info):
-        if key in _AUDIT_KEYS or key == "infra_retries":
-            continue
+    for key in sorted(info.keys() - _AUDIT_KEYS):
         value = info[key]
-        if isinstance(value, BaseModel):
-            extras[key] = value.model_dump(mode="json")
-        elif value is None or isinstance(value, str | int | float | bool | list | dict):
+        if isinstance(value, _PLAIN_JSON):
             extras[key] = value
+        elif isinstance(value, BaseModel):
+            extras[key] = value.model_dump(mode="json")
     return extras
