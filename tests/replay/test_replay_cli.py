@@ -44,7 +44,7 @@ def test_replay_reports_divergence_and_unreplayable_with_exit_one(
     with Store.open(str(db)) as store:
         tamper_step(store, a, 1, observation="tampered", observation_ref=None)
         tamper_episode(store, b, env_id="agentdata/NotInstalled-v9")
-        tamper_step(store, c, 0, failure={"kind": "no-such-kind"})
+        tamper_step(store, c, 0, payload='{"failure": {"kind": "no-such-kind"}}')
         before = dump(store)
     proc = agentdata("replay", "--run", "run-3", "--json", "--db", str(db))
     assert proc.returncode == 1

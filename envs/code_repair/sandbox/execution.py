@@ -6,7 +6,9 @@ new process (a fork bomb may have taken every pid by then): after `timeout` seco
 watchdog calls the shell builtin `kill -9 -1`, which signals every process of the sandbox
 user in the sandbox's pid namespace except itself and PID 1. After a normal exit the
 wrapper does the same, so no background process outlives the call that started it (and
-the next call starts from a clean process table).
+the next call starts from a clean process table). Signals are delivered asynchronously,
+so the wrapper then reaps its watchdog and waits (at most ~3 s) until `kill -0 -1` finds
+nothing left to signal before it returns.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ t=$1; shift
 "$@"
 rc=$?
 kill -9 -1 2>/dev/null
+wait 2>/dev/null
+n=0
+while kill -0 -1 2>/dev/null && [ $n -lt 300 ]; do
+    kill -9 -1 2>/dev/null; sleep 0.01; n=$((n+1))
+done
 exit $rc
 """
 
