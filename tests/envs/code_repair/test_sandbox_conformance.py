@@ -101,13 +101,16 @@ def test_seeded_repo_runs_its_tests(make: Factory, repo: Path) -> None:
     assert "2 passed" in res.stdout
 
 
+LIST_CMDLINES = "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"
+
+
 def test_timeout_kills_the_whole_tree(make: Factory, repo: Path) -> None:
     box = make(repo)
     # `[4]321` matches 4321 but not its own argv (grep runs alongside `cat` in the pipeline).
     res = box.exec("sleep 4321 & (setsid sleep 4321 &) ; sleep 4321", timeout=1.0)
     assert res.timed_out and res.exit_code == 137
     assert res.duration_s < 8
-    left = box.exec("cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' ' | grep -c '[4]321' || true")
+    left = box.exec(f"{LIST_CMDLINES} | grep -c '[4]321' || true")
     assert left.stdout.strip() == "0"
 
 
@@ -117,7 +120,7 @@ def test_background_processes_do_not_outlive_exec(make: Factory, repo: Path) -> 
     res = box.exec("sleep 5678 >/dev/null 2>&1 & echo started")
     assert res.stdout == "started\n" and not res.timed_out
     assert time.monotonic() - start < 3
-    left = box.exec("cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' ' | grep -c '[5]678' || true")
+    left = box.exec(f"{LIST_CMDLINES} | grep -c '[5]678' || true")
     assert left.stdout.strip() == "0"
 
 
