@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -91,6 +102,21 @@ class Step(Base):
     """
 
     __tablename__ = "steps"
+    # Partial: most steps have neither, and full indexes cost a quarter of ingest speed.
+    __table_args__ = (
+        Index(
+            "ix_steps_error_type",
+            "error_type",
+            sqlite_where=text("error_type IS NOT NULL"),
+            postgresql_where=text("error_type IS NOT NULL"),
+        ),
+        Index(
+            "ix_steps_failure_kind",
+            "failure_kind",
+            sqlite_where=text("failure_kind IS NOT NULL"),
+            postgresql_where=text("failure_kind IS NOT NULL"),
+        ),
+    )
 
     episode_id: Mapped[str] = mapped_column(
         String(200), ForeignKey("episodes.id", ondelete="CASCADE"), primary_key=True
@@ -106,8 +132,8 @@ class Step(Base):
     terminated: Mapped[bool]
     truncated: Mapped[bool]
     verdict_label: Mapped[str | None] = mapped_column(String(20))
-    error_type: Mapped[str | None] = mapped_column(String(40), index=True)
-    failure_kind: Mapped[str | None] = mapped_column(String(40), index=True)
+    error_type: Mapped[str | None] = mapped_column(String(40))
+    failure_kind: Mapped[str | None] = mapped_column(String(40))
     retry_of: Mapped[int | None] = mapped_column(Integer)
     infra_retries: Mapped[int] = mapped_column(Integer)
     policy_s: Mapped[float] = mapped_column(Float)

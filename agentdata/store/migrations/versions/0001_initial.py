@@ -98,8 +98,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("episode_id", "idx", name="pk_steps"),
     )
-    op.create_index("ix_steps_error_type", "steps", ["error_type"])
-    op.create_index("ix_steps_failure_kind", "steps", ["failure_kind"])
+    for column in ("error_type", "failure_kind"):
+        op.create_index(
+            f"ix_steps_{column}",
+            "steps",
+            [column],
+            sqlite_where=sa.text(f"{column} IS NOT NULL"),
+            postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:
