@@ -5,12 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 
+import orjson
+
 from schemas.json_types import JsonValue
 
 
 def canonical_json(value: JsonValue) -> str:
-    """Serialize `value` with sorted keys and no whitespace (stable across processes)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Serialize `value` with sorted keys and no whitespace (stable across processes).
+
+    orjson does it in Rust (~5x faster: this runs for every recorded state); values it
+    refuses (integers beyond 64 bits, non-string keys) take the standard library's path.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def text_hash(text: str) -> str:
