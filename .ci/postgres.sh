@@ -2,11 +2,12 @@
 # Install (if missing) and start PostgreSQL on loopback; create the test database.
 # Prints the SQLAlchemy URL on the last line. Idempotent: reuses a running server.
 set -euo pipefail
-if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ ! -d /usr/lib/postgresql ]; then
+# The client (psql) may be installed without the server: ask dpkg for the server package.
+if ! dpkg -s postgresql >/dev/null 2>&1 || ! command -v pg_createcluster >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
-ver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+ver=$(ls -d /usr/lib/postgresql/*/bin/postgres | sed 's|/usr/lib/postgresql/\([^/]*\)/.*|\1|' | sort -n | tail -n 1)
 if ! pg_lsclusters -h | grep -q "^$ver main"; then
   pg_createcluster "$ver" main >/dev/null
 fi
