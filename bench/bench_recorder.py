@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, SupportsFloat
 
 import gymnasium
 import numpy as np
@@ -52,37 +53,65 @@ def episode_time(env: gymnasium.Env[str, str], seed: int, actions: list[str]) ->
     return time.perf_counter() - started
 
 
-def measure(plan: Plan, db: Path, repeat: int, batch: int = 8) -> tuple[float, float]:
-    """Total seconds (bare, recorded), the arms interleaved episode by episode.
+class Timed(gymnasium.Wrapper[str, str, str, str]):
+    """Accumulates the seconds spent inside the wrapped env's reset and step."""
 
-    Interleaving puts both arms under the same machine load at every moment; the recorded
-    arm commits once per `batch` episodes, as the runner does, and the commit is timed.
+    def __init__(self, env: gymnasium.Env[str, str]) -> None:
+        super().__init__(env)
+        self.inner_s = 0.0
+
+    def reset(self, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+        started = time.perf_counter()
+        out = self.env.reset(**kwargs)
+        self.inner_s += time.perf_counter() - started
+        return out
+
+    def step(self, action: str) -> tuple[str, SupportsFloat, bool, bool, dict[str, Any]]:
+        started = time.perf_counter()
+        out = self.env.step(action)
+        self.inner_s += time.perf_counter() - started
+        return out
+
+
+def measure(plan: Plan, db: Path, repeat: int, batch: int = 8) -> dict[str, float]:
+    """Seconds: two bare arms (A/A noise control), the recorded arm, and its env share.
+
+    Arms are interleaved episode by episode. The recorder's own cost is the recorded arm's
+    time minus the time spent inside its (timed) env, measured on the very same steps, so
+    machine noise between arms does not enter it. Commits (one per `batch` episodes, as the
+    runner does) are included.
     """
-    bare = gymnasium.make("agentdata/Math-v0")
+    bare_a = gymnasium.make("agentdata/Math-v0")
+    bare_b = gymnasium.make("agentdata/Math-v0")
     store = Store.open(str(db))
-    recorded = Recorder(gymnasium.make("agentdata/Math-v0"), store, autoflush=False)
+    inner = Timed(gymnasium.make("agentdata/Math-v0"))
+    recorded = Recorder(inner, store, env_id="agentdata/Math-v0", autoflush=False)
     for seed, actions in plan[:3]:  # warm: the sympy worker starts on first use
-        episode_time(bare, seed, actions)
-        episode_time(recorded, seed, actions)
-    t_bare = t_rec = 0.0
+        for env in (bare_a, bare_b, recorded):
+            episode_time(env, seed, actions)
+    store.flush()
+    inner.inner_s = 0.0
+    t = {"bare_a": 0.0, "bare_b": 0.0, "recorded": 0.0}
     n = 0
     for _ in range(repeat):
         for seed, actions in plan:
-            t_bare += episode_time(bare, seed, actions)
+            t["bare_a"] += episode_time(bare_a, seed, actions)
             recorded.set_next_episode(EpisodeMeta(episode_id=f"ep-{n}"))
-            t_rec += episode_time(recorded, seed, actions)
+            t["recorded"] += episode_time(recorded, seed, actions)
+            t["bare_b"] += episode_time(bare_b, seed, actions)
             n += 1
             if n % batch == 0:
                 started = time.perf_counter()
                 store.flush()
-                t_rec += time.perf_counter() - started
+                t["recorded"] += time.perf_counter() - started
     started = time.perf_counter()
     store.flush()
-    t_rec += time.perf_counter() - started
-    bare.close()
-    recorded.close()
+    t["recorded"] += time.perf_counter() - started
+    t["recorded_env"] = inner.inner_s
+    for env in (bare_a, bare_b, recorded):
+        env.close()
     store.close()
-    return t_bare, t_rec
+    return t
 
 
 def main() -> None:
@@ -92,20 +121,30 @@ def main() -> None:
     args = parser.parse_args()
     register_envs()
     plan = make_plan(args.episodes)
-    n_steps = sum(len(actions) for _, actions in plan) * args.repeat
+    n = sum(len(actions) for _, actions in plan) * args.repeat
     with tempfile.TemporaryDirectory() as tmp:
-        t_bare, t_rec = measure(plan, Path(tmp) / "bench.db", args.repeat)
-    overhead = t_rec / t_bare - 1
+        t = measure(plan, Path(tmp) / "bench.db", args.repeat)
+    bare = (t["bare_a"] + t["bare_b"]) / 2
+    own = t["recorded"] - t["recorded_env"]
     print(
-        f"math steps: {args.episodes} episodes x {args.repeat} rounds = {n_steps} steps, "
-        "same actions in both arms, interleaved per episode"
-    )
-    print(f"  bare env          : {n_steps / t_bare:>9,.0f} steps/s")
-    print(
-        f"  with Recorder     : {n_steps / t_rec:>9,.0f} steps/s  (SQLite, commit per 8 episodes)"
+        f"math: {args.episodes} episodes x {args.repeat} rounds = {n} steps, same actions, "
+        "arms interleaved per episode"
     )
     print(
-        f"  recorder overhead : {overhead * 100:>8.1f} %   (target <= 10%: "
+        f"  bare env A / B     : {n / t['bare_a']:>8,.0f} / {n / t['bare_b']:,.0f} steps/s  "
+        f"(A/A noise {abs(t['bare_a'] / t['bare_b'] - 1) * 100:.1f} %)"
+    )
+    print(
+        f"  with Recorder      : {n / t['recorded']:>8,.0f} steps/s  "
+        "(SQLite, one commit per 8 episodes)"
+    )
+    print(
+        f"  recorder own time  : {own / n * 1e6:>8.1f} us/step  vs bare env "
+        f"{bare / n * 1e6:.1f} us/step"
+    )
+    overhead = own / bare
+    print(
+        f"  recorder overhead  : {overhead * 100:>8.1f} %   (target <= 10%: "
         f"{'OK' if overhead <= 0.10 else 'MISS'})"
     )
 
