@@ -11,39 +11,16 @@ from agentdata.canonical import canonical_run_dump
 from agentdata.store import Store
 
 
-def _record(db: Path, hashseed: str) -> str:
+def _record(db: Path, hashseed: str, seed: int = 11) -> str:
+    """Run a noisy oracle rollout in a fresh process; return the run's canonical dump."""
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "agentdata",
-            "rollout",
-            "--env",
-            "agentdata/Math-v0",
-            "--policy",
-            "oracle",
-            "--policy-arg",
-            "error_rate=0.4",
-            "--episodes",
-            "24",
-            "--samples-per-task",
-            "2",
-            "--concurrency",
-            "3",
-            "--seed",
-            "11",
-            "--run",
-            "det",
-            "--db",
-            str(db),
-            "--json",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+        [sys.executable, "-m", "agentdata", "rollout", "--env", "agentdata/Math-v0",
+         "--policy", "oracle", "--policy-arg", "error_rate=0.4", "--episodes", "24",
+         "--samples-per-task", "2", "--concurrency", "3", "--seed", str(seed), "--run", "det",
+         "--db", str(db), "--json"],
+        env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
     store = Store.open(str(db))
     try:
         return canonical_run_dump(store, "det")
@@ -59,35 +36,4 @@ def test_records_are_byte_identical_across_processes(tmp_path: Path) -> None:
 
 
 def test_a_different_seed_gives_different_records(tmp_path: Path) -> None:
-    a = _record(tmp_path / "a.db", "1")
-    db = tmp_path / "c.db"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "agentdata",
-            "rollout",
-            "--env",
-            "agentdata/Math-v0",
-            "--policy",
-            "oracle",
-            "--policy-arg",
-            "error_rate=0.4",
-            "--episodes",
-            "24",
-            "--samples-per-task",
-            "2",
-            "--seed",
-            "12",
-            "--run",
-            "det",
-            "--db",
-            str(db),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    store = Store.open(str(db))
-    assert canonical_run_dump(store, "det") != a
-    store.close()
+    assert _record(tmp_path / "a.db", "1") != _record(tmp_path / "c.db", "1", seed=12)
