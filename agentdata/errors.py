@@ -50,3 +50,7 @@ class UnreplayableError(ReplayError):
 
 class ForkDivergedError(ReplayError):
     """Re-executing a fork's prefix did not reproduce the parent episode."""
+
+
+class RecordError(AgentdataError):
+    """An environment returned a step that cannot be recorded (info values that are not JSON)."""

@@ -11,6 +11,7 @@ from typing import Any
 import gymnasium
 from pydantic import BaseModel, JsonValue
 
+from agentdata.errors import RecordError
 from agentdata.store import Store
 from agentdata.version import package_version
 from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, PolicySpec, StepRecord, Verdict
@@ -115,32 +116,44 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         obs, reward, terminated, truncated, info = self.env.step(action)
         env_s = time.perf_counter() - started
         state_after = self._store_state(info.get("state"))
-        step = StepRecord(
+        retry_of = info.get("retry_of")
+        parsed = info.get("parsed_action")
+        if not (retry_of is None or isinstance(retry_of, int)) or not (
+            parsed is None or isinstance(parsed, dict)
+        ):
+            raise RecordError("info['retry_of'] must be an int or None, 'parsed_action' a dict")
+        # model_construct: pydantic validates JsonValue fields with a Python callback per
+        # nested value (the recorder's largest cost). Every field is typed here, and the
+        # store's Rust serialisation below rejects non-JSON values before anything is kept.
+        step = StepRecord.model_construct(
             index=len(self.steps),
             state_before=self._state_hash,
             state_after=state_after,
             action_raw=action if isinstance(action, str) else repr(action),
-            action_parsed=info.get("parsed_action"),
-            observation=obs,
+            action_parsed=parsed,
+            observation=obs if isinstance(obs, str) else str(obs),
             reward=float(reward),
             terminated=bool(terminated),
             truncated=bool(truncated),
             verdict=_typed(info.get("verdict"), Verdict),
             failure=_typed(info.get("failure"), Failure),
-            retry_of=info.get("retry_of"),
+            retry_of=retry_of,
             infra_retries=int(info.get("infra_retries", 0)),
-            latency=Latency(
-                policy_s=self._pending_policy_s,
+            latency=Latency.model_construct(
+                policy_s=float(self._pending_policy_s),
                 env_s=env_s,
                 verifier_s=float(getattr(self.env.unwrapped, "last_verifier_s", 0.0)),
             ),
             policy_output=self._pending_output,
             info=_json_extras(info),
         )
+        try:
+            self.store.add_step(self.episode.id, step)
+        except ValueError as exc:  # pydantic-core refused a value: nothing was buffered
+            raise RecordError(f"step {step.index} of {self.env_id} is not JSON: {exc}") from exc
         self._pending_output, self._pending_policy_s = None, 0.0
         self._state_hash = state_after
         self.steps.append(step)
-        self.store.add_step(self.episode.id, step)
         if terminated or truncated:
             self._finish("terminated" if terminated else "truncated", outcome=step.info)
         self._maybe_flush()

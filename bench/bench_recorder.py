@@ -1,10 +1,10 @@
 """Recorder overhead: math env steps/s bare vs wrapped in `Recorder` (target: <= 10% cost).
 
 Both arms replay the same pre-computed oracle action sequences (with mistakes), so policy
-time is excluded; the recorded arm commits to a SQLite store once per batch of episodes,
-as the runner does.
+time is excluded; the recorded arm commits to a SQLite store once per K steps, as the
+runner does at `--concurrency K` (one commit per batch step).
 
-    python bench/bench_recorder.py [--episodes 300] [--repeat 3]
+    python bench/bench_recorder.py [--episodes 300] [--repeat 3] [--commit-every 8]
 """
 
 from __future__ import annotations
@@ -73,13 +73,14 @@ class Timed(gymnasium.Wrapper[str, str, str, str]):
         return out
 
 
-def measure(plan: Plan, db: Path, repeat: int, batch: int = 8) -> dict[str, float]:
+def measure(plan: Plan, db: Path, repeat: int, commit_every: int = 8) -> dict[str, float]:
     """Seconds: two bare arms (A/A noise control), the recorded arm, and its env share.
 
     Arms are interleaved episode by episode. The recorder's own cost is the recorded arm's
     time minus the time spent inside its (timed) env, measured on the very same steps, so
-    machine noise between arms does not enter it. Commits (one per `batch` episodes, as the
-    runner does) are included.
+    machine noise between arms does not enter it. Commits are included: one per
+    `commit_every` steps, as the runner commits once per batch step (`--concurrency K`
+    commits every K steps).
     """
     bare_a = gymnasium.make("agentdata/Math-v0")
     bare_b = gymnasium.make("agentdata/Math-v0")
@@ -92,7 +93,7 @@ def measure(plan: Plan, db: Path, repeat: int, batch: int = 8) -> dict[str, floa
     store.flush()
     inner.inner_s = 0.0
     t = {"bare_a": 0.0, "bare_b": 0.0, "recorded": 0.0}
-    n = 0
+    n = steps = pending = 0
     for _ in range(repeat):
         for seed, actions in plan:
             t["bare_a"] += episode_time(bare_a, seed, actions)
@@ -100,10 +101,14 @@ def measure(plan: Plan, db: Path, repeat: int, batch: int = 8) -> dict[str, floa
             t["recorded"] += episode_time(recorded, seed, actions)
             t["bare_b"] += episode_time(bare_b, seed, actions)
             n += 1
-            if n % batch == 0:
+            steps += len(actions)
+            pending += len(actions)
+            # commit-every-K-steps cadence, at episode granularity (timed per episode)
+            while pending >= commit_every:
                 started = time.perf_counter()
                 store.flush()
                 t["recorded"] += time.perf_counter() - started
+                pending -= commit_every
     started = time.perf_counter()
     store.flush()
     t["recorded"] += time.perf_counter() - started
@@ -118,12 +123,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--episodes", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--commit-every", type=int, default=8, help="steps per commit (the runner's concurrency)"
+    )
     args = parser.parse_args()
     register_envs()
     plan = make_plan(args.episodes)
     n = sum(len(actions) for _, actions in plan) * args.repeat
     with tempfile.TemporaryDirectory() as tmp:
-        t = measure(plan, Path(tmp) / "bench.db", args.repeat)
+        t = measure(plan, Path(tmp) / "bench.db", args.repeat, args.commit_every)
     bare = (t["bare_a"] + t["bare_b"]) / 2
     own = t["recorded"] - t["recorded_env"]
     print(
@@ -136,7 +144,7 @@ def main() -> None:
     )
     print(
         f"  with Recorder      : {n / t['recorded']:>8,.0f} steps/s  "
-        "(SQLite, one commit per 8 episodes)"
+        f"(SQLite, one commit per {args.commit_every} steps)"
     )
     print(
         f"  recorder own time  : {own / n * 1e6:>8.1f} us/step  vs bare env "

@@ -68,22 +68,31 @@ class Episode(Base):
     """One episode and everything needed to rebuild it."""
 
     __tablename__ = "episodes"
-    __table_args__ = (Index("ix_episodes_run_slot", "run_id", "slot"),)
+    # Few indexes: every one is another page written by each commit of the rollout loop.
+    __table_args__ = (
+        Index("ix_episodes_run_slot", "run_id", "slot"),
+        Index(
+            "ix_episodes_parent_id",
+            "parent_id",
+            sqlite_where=text("parent_id IS NOT NULL"),
+            postgresql_where=text("parent_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    run_id: Mapped[str] = mapped_column(String(200), index=True)
+    run_id: Mapped[str] = mapped_column(String(200))
     slot: Mapped[int] = mapped_column(Integer)
     sample_index: Mapped[int] = mapped_column(Integer)
     env_id: Mapped[str] = mapped_column(String(200))
     env_kwargs: Mapped[dict[str, Any]]
-    task_id: Mapped[str] = mapped_column(String(500), index=True)
+    task_id: Mapped[str] = mapped_column(String(500))
     task_hash: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int | None] = mapped_column(Integer)
     package_version: Mapped[str] = mapped_column(String(50))
     policy: Mapped[dict[str, Any]]
-    parent_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    parent_id: Mapped[str | None] = mapped_column(String(200))
     fork_step: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     num_steps: Mapped[int] = mapped_column(Integer)

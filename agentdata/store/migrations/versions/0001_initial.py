@@ -63,11 +63,14 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_episodes"),
     )
-    op.create_index("ix_episodes_run_id", "episodes", ["run_id"])
     op.create_index("ix_episodes_run_slot", "episodes", ["run_id", "slot"])
-    op.create_index("ix_episodes_task_id", "episodes", ["task_id"])
-    op.create_index("ix_episodes_parent_id", "episodes", ["parent_id"])
-    op.create_index("ix_episodes_status", "episodes", ["status"])
+    op.create_index(
+        "ix_episodes_parent_id",
+        "episodes",
+        ["parent_id"],
+        sqlite_where=sa.text("parent_id IS NOT NULL"),
+        postgresql_where=sa.text("parent_id IS NOT NULL"),
+    )
     op.create_table(
         "steps",
         sa.Column("episode_id", sa.String(200), nullable=False),
