@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from agentdata.errors import SchemaVersionError, StoreError
 from agentdata.store import Store, resolve_url
-from agentdata.store.engine import current_revision, make_engine
+from agentdata.store.engine import current_revision, make_engine, require_existing, sqlite_file
 from agentdata.store.models import SCHEMA_VERSION
 from schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
 
@@ -75,12 +73,10 @@ def open_readonly(url: str | None = None) -> Store:
     schema differs from this version's is refused with what to do about it.
     """
     resolved = resolve_url(url)
-    parsed = make_url(resolved)
+    require_existing(resolved)
+    path = sqlite_file(resolved)
     engine: Engine | None = None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(str(parsed.database)).expanduser()
-        if not path.is_file():
-            raise StoreError(f"no store at {path} (record some episodes first)")
+    if path is not None:
         ro = make_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
         try:
             revision = current_revision(ro)

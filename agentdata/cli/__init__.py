@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from agentdata.cli import (
@@ -33,20 +32,13 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point: typed errors become a message and exit status 2."""
+    """Console-script entry point: typed errors become a message and exit status 2.
+
+    Click runs in standalone mode, so usage errors print the usage and exit 2, and a
+    command's `typer.Exit(code)` exits with that code.
+    """
     try:
-        # standalone_mode=False makes click *return* a typer.Exit's code instead of exiting
-        code = build_app()(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        build_app()()
     except AgentdataError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(130)

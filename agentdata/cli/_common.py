@@ -9,7 +9,8 @@ import typer
 from pydantic import JsonValue
 
 from agentdata.errors import ConfigError
-from agentdata.store import Store
+from agentdata.store import Store, resolve_url
+from agentdata.store.engine import require_existing
 
 DbOption = Annotated[
     str | None,
@@ -34,8 +35,10 @@ def parse_kv(pairs: list[str] | None, what: str) -> dict[str, JsonValue]:
     return out
 
 
-def open_store(db: str | None) -> Store:
-    """Open the store named on the command line."""
+def open_store(db: str | None, *, create: bool = True) -> Store:
+    """Open the store named on the command line; reading commands pass `create=False`."""
+    if not create:
+        require_existing(resolve_url(db))
     return Store.open(db)
 
 

@@ -16,7 +16,7 @@ from schemas import EpisodeRecord, StepRecord
 
 def runs(db: DbOption = None, json_out: JsonFlag = False) -> None:
     """List the runs in the store with their episode counts."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows: list[dict[str, Any]] = []
         for run in store.list_runs():
             eps = store.episodes(run.id)
@@ -54,7 +54,7 @@ def show(
     json_out: JsonFlag = False,
 ) -> None:
     """Show an episode step by step: observation, action, verdict, failure, retries, latency."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         episode = store.get_episode(episode_id)
         steps = store.load_steps(episode_id)
         children = store.episodes(parent_id=episode_id)
@@ -128,7 +128,7 @@ def stats(
     json_out: JsonFlag = False,
 ) -> None:
     """Counts, success rate, pass@k, failures, error types, retries and latencies."""
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         data = run_stats(store, run)
     if json_out:
         print_json(data)

@@ -47,8 +47,10 @@ def validate(
 
     def progress(task_id: str, reason: str | None) -> None:
         if not as_json:
-            typer.echo(f"{'ok     ' if reason is None else 'INVALID'} {task_id}"
-                       + ("" if reason is None else f": {reason}"))
+            typer.echo(
+                f"{'ok     ' if reason is None else 'INVALID'} {task_id}"
+                + ("" if reason is None else f": {reason}")
+            )
 
     try:
         report = validate_suite(suite, workers=workers, timeout=timeout, progress=progress)

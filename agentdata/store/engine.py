@@ -10,7 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 
 from agentdata.errors import SchemaVersionError, StoreError
 from agentdata.store.models import SCHEMA_VERSION
@@ -25,6 +25,21 @@ def resolve_url(url: str | None = None) -> str:
     if "://" not in chosen:
         chosen = f"sqlite:///{Path(chosen).expanduser()}"
     return chosen
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).expanduser()
+
+
+def require_existing(url: str) -> None:
+    """Refuse a SQLite file that does not exist (opening it would create an empty store)."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StoreError(f"no store at {path} (record some episodes first, or pass --db)")
 
 
 def make_engine(url: str) -> Engine:

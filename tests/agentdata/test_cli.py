@@ -57,8 +57,8 @@ def test_rollout_json_and_inspection(tmp_path: Path) -> None:
     assert runs[0]["run_id"] == "cli" and runs[0]["finished"] == 10
     stats = json.loads(agentdata("stats", "--run", "cli", "--db", db, "--json").stdout)
     assert stats["episodes"] == 10 and "latency" in stats and "pass_at_k" in stats
-    shown = json.loads(agentdata("show", "ep-" + "x", "--db", db, check=False).stdout or "null")
-    assert shown is None
+    missing = agentdata("show", "ep-missing", "--db", db, check=False)
+    assert missing.returncode == 2 and "no episode 'ep-missing'" in missing.stderr
     ep_id = json.loads(agentdata("show", _first_episode(db), "--db", db, "--json").stdout)
     assert ep_id["episode"]["run_id"] == "cli" and ep_id["steps"]
     text = agentdata("show", _first_episode(db), "--db", db, "--step", "0").stdout
@@ -98,7 +98,8 @@ def test_gsm8k_rollout_from_shared_data(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["show", "ep-missing"], "no episode 'ep-missing'"),
+        (["show", "ep-missing"], "no store at"),
+        (["stats"], "no store at"),
         (["rollout", "--env", "agentdata/Nope-v0"], "unknown environment"),
         (["rollout", "--env", "agentdata/Math-v0", "--env-arg", "novalue"], "key=value"),
         (["rollout", "--env", "agentdata/Math-v0", "--policy", "nope"], "unknown policy"),
@@ -109,6 +110,13 @@ def test_errors_are_clear_and_nonzero(tmp_path: Path, args: list[str], message: 
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "e.db").exists() or args[0] == "rollout"  # reads create nothing
+
+
+def test_usage_errors_exit_two_without_traceback() -> None:
+    result = agentdata("show", check=False)
+    assert result.returncode == 2
+    assert "Missing argument" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_malformed_task_file_names_the_line(tmp_path: Path) -> None:
