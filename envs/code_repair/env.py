@@ -25,6 +25,7 @@ from envs.code_repair.sandbox import (
     DockerSandboxPool,
     Sandbox,
     SandboxError,
+    WorkspaceSnapshot,
 )
 from envs.code_repair.sandbox.snapshot import read_baseline
 from envs.code_repair.taskformat import LoadedTask, load_suite
@@ -173,6 +174,8 @@ class CodeRepairEnv(TextEnv):
             tests = [str(t) for t in raw] if isinstance(raw, list) else []
             self._n_runs += 1
             run = run_tests(box, self.loaded, tests, timeout=self.test_timeout_s)
+            if run.snapshot is not None:
+                self._snapshot = self._state_of(run.snapshot)
             return judge.judge_run(self.loaded, run, tests, self.test_timeout_s)
         graded = grade(box, self.loaded, timeout=self.test_timeout_s)
         return judge.judge_submit(self.loaded, graded, self.test_timeout_s)
@@ -191,14 +194,16 @@ class CodeRepairEnv(TextEnv):
         assert self.loaded is not None
         if self._box is not None:
             try:
-                snap = self._box.snapshot()
-                return {"task_id": self.loaded.task.id, "tree_hash": snap.tree_hash,
-                        "diff": snap.diff}
+                return self._state_of(self._box.snapshot())
             except SandboxError as exc:
                 self._box_error = f"{type(exc).__name__}: {exc}"
                 self._release()
         return {"task_id": self.loaded.task.id, "tree_hash": None, "diff": "",
                 "sandbox": "lost"}
+
+    def _state_of(self, snap: WorkspaceSnapshot) -> JsonValue:
+        assert self.loaded is not None
+        return {"task_id": self.loaded.task.id, "tree_hash": snap.tree_hash, "diff": snap.diff}
 
     def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
         """Reference-fix agent for the current task (see oracle.py)."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from envs.code_repair.pytest_report import PytestReport, PytestReportError, parse_junit_xml
-from envs.code_repair.sandbox import Sandbox
+from envs.code_repair.sandbox import Sandbox, WorkspaceSnapshot
 from envs.code_repair.taskformat import LoadedTask
 
 REPORT_DIR = "/tmp/.agentdata"
@@ -52,6 +52,7 @@ class TestRun:
     log_tail: str = ""
     duration_s: float = 0.0
     problem: str | None = None  # why there is no report, when there is none
+    snapshot: WorkspaceSnapshot | None = None  # the workspace right after, when taken
 
     def failed_ids(self, ids: Sequence[str]) -> list[str]:
         """Those of `ids` that did not pass (missing from the report counts as failed)."""
@@ -87,7 +88,8 @@ def run_tests(
     Never raises for what the code under test does; `SandboxError` only when the sandbox
     itself fails.
     """
-    res = box.exec(_script(task, tests), timeout=timeout, max_output_bytes=8 << 20)
+    # The workspace scan rides in the same exec: one round trip instead of two per run.
+    res, snap = box.exec_and_snapshot(_script(task, tests), timeout=timeout)
     if res.timed_out or res.oom_killed:
         what = "timed out" if res.timed_out else "was killed: out of memory"
         return TestRun(None, res.exit_code, res.timed_out, res.oom_killed,
@@ -95,7 +97,7 @@ def run_tests(
     out = res.stdout
     rc_mark, xml_mark, log_mark = (MARK.format(name=n) for n in ("rc", "xml", "log"))
     if res.truncated or rc_mark not in out or log_mark not in out:
-        return TestRun(None, res.exit_code, duration_s=res.duration_s,
+        return TestRun(None, res.exit_code, duration_s=res.duration_s, snapshot=snap,
                        problem=f"the test runner's output is unreadable (exit {res.exit_code})")
     rc_text, rest = out.split(rc_mark, 1)[1].split(xml_mark, 1)
     xml, log = rest.rsplit(log_mark, 1)
@@ -106,7 +108,8 @@ def run_tests(
     except PytestReportError as exc:
         report = None
         problem = f"pytest wrote no usable report (exit {exit_code}): {exc}"
-    return TestRun(report, exit_code, log_tail=log, duration_s=res.duration_s, problem=problem)
+    return TestRun(report, exit_code, log_tail=log, duration_s=res.duration_s, problem=problem,
+                   snapshot=snap)
 
 
 def graded_test_files(task: LoadedTask) -> dict[str, bytes]:

@@ -15,7 +15,7 @@ import shlex
 import tarfile
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -221,6 +221,42 @@ class Sandbox(abc.ABC):
             self._check_live()
             res = self._run(["sh", "-c", ex.WRITE_SH, "sh", target], timeout=30.0, stdin=data)
         self._raise_for_file_status(res, path)
+
+    def exec_and_snapshot(
+        self,
+        cmd: str,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        *,
+        max_output_bytes: int = 64 << 20,
+    ) -> tuple[ExecResult, WorkspaceSnapshot | None]:
+        """`exec(cmd)` and then `snapshot()` in one round trip (e.g. after a test run).
+
+        The scan starts only once every process the command started is dead, and is read
+        from after the last marker, so the command cannot forge it. The snapshot is None
+        when it could not be taken that way (timeout, truncated output, a process that
+        would not die): call `snapshot()` then. The command's stdin is /dev/null.
+        """
+        if not timeout > 0:
+            raise ValueError(f"timeout must be positive, got {timeout!r}")
+        with self._lock:
+            self._check_live()
+            assert self._baseline is not None
+            res = self._run(
+                ["sh", "-c", ex.SCAN_AFTER_SH, "sh", cmd, SCAN_PY],
+                timeout,
+                stdin=scan_request(self._baseline, WORKSPACE),
+                max_output_bytes=max_output_bytes,
+            )
+            head, marker, scan = res.stdout.rpartition(ex.SCAN_MARK)
+            if not marker:
+                return res, None
+            res = replace(res, stdout=head)
+            if res.timed_out or res.truncated:
+                return res, None
+            try:
+                return res, build_snapshot(self._baseline, scan)
+            except (ValueError, KeyError, TypeError):
+                return res, None
 
     def snapshot(self) -> WorkspaceSnapshot:
         """The workspace diff against the seeded state, and the current tree hash."""

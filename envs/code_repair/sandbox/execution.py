@@ -102,3 +102,34 @@ class CappedBuffer:
     def data(self) -> bytes:
         """The raw kept bytes (only meaningful when not truncated)."""
         return bytes(self._head) + bytes(self._tail[-self._half :])
+
+SCAN_MARK = "\n@@agentdata-scan@@\n"
+
+# $1: a command for `sh -c`; $2: the scan program (snapshot.SCAN_PY). stdin: the scan
+# request (the command gets /dev/null). After the command, every process but this shell,
+# its parent (the wrapper) and PID 1 is killed until none is left; only then is the marker
+# printed and the workspace scanned, so nothing the command started can write after the
+# marker: the host reads the scan from the text after the *last* marker. If something
+# will not die, there is no marker and the caller takes a separate snapshot.
+SCAN_AFTER_SH = r"""
+sh -c "$1" </dev/null
+rc=$?
+n=0
+while :; do
+    left=0
+    for d in /proc/[0-9]*; do
+        p=${d#/proc/}
+        case "$p" in 1|$$|$PPID) continue;; esac
+        { read -r stat < "$d/stat"; } 2>/dev/null || continue
+        case "$stat" in *") Z "*) continue;; esac
+        kill -9 "$p" 2>/dev/null && left=$((left+1))
+    done
+    [ $left -eq 0 ] && break
+    n=$((n+1))
+    [ $n -gt 300 ] && exit $rc
+    [ $n -gt 50 ] && sleep 0.01
+done
+printf '\n@@agentdata-scan@@\n'
+python3 -I -c "$2"
+exit $rc
+"""
