@@ -3,14 +3,13 @@
 The fork is recorded by an ordinary `Recorder`, so it is a normal episode with `parent_id`
 and `fork_step`. Its prefix steps carry the parent's action texts and policy metadata (they
 were produced by the parent's policy), and each is compared with the parent's step: a
-divergence aborts the fork with `ForkDivergedError` and nothing is written. Writes are held
-back until the prefix is verified (`_GatedStore`), then committed together.
+divergence aborts the fork with `ForkDivergedError` and nothing is written: the store
+buffers until `flush()`, and a diverged prefix is discarded instead.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from agentdata.errors import ConfigError, ForkDivergedError
@@ -21,62 +20,7 @@ from agentdata.store import Store
 from replay.diff import compare_steps, compare_values
 from replay.rebuild import rebuild
 from replay.replayer import load_recorded
-from schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
-
-
-class _GatedStore(Store):
-    """A `Store` on the same engine that queues writes until `open_gate()` (then flushes)."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__(store.engine)
-        self._gate_open = False
-        self._queued: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-
-    def _queue(self, name: str, *args: Any, **kwargs: Any) -> bool:
-        if self._gate_open:
-            return False
-        self._queued.append((name, args, kwargs))
-        return True
-
-    def create_run(self, run: RunRecord) -> None:
-        if not self._queue("create_run", run):
-            super().create_run(run)
-
-    def begin_episode(self, episode: EpisodeRecord) -> None:
-        if not self._queue("begin_episode", episode):
-            super().begin_episode(episode)
-
-    def add_blobs(self, blobs: dict[str, str]) -> None:
-        if not self._queue("add_blobs", dict(blobs)):
-            super().add_blobs(blobs)
-
-    def add_step(self, episode_id: str, step: StepRecord) -> None:
-        if not self._queue("add_step", episode_id, step):
-            super().add_step(episode_id, step)
-
-    def add_steps(self, episode_id: str, steps: Iterable[StepRecord]) -> None:
-        for step in steps:
-            self.add_step(episode_id, step)
-
-    def update_episode(self, episode_id: str, **fields: Any) -> None:
-        if not self._queue("update_episode", episode_id, **fields):
-            super().update_episode(episode_id, **fields)
-
-    def flush(self) -> None:
-        if self._gate_open:
-            super().flush()
-
-    def close(self) -> None:
-        """Flush what passed the gate; the engine belongs to the caller's store."""
-        self.flush()
-
-    def open_gate(self) -> None:
-        """Let the queued writes through (in order) and write them."""
-        self._gate_open = True
-        queued, self._queued = self._queued, []
-        for name, args, kwargs in queued:
-            getattr(self, name)(*args, **kwargs)
-        self.flush()
+from schemas import EpisodeRecord, JsonValue, StepRecord
 
 
 def fork_episode(
@@ -109,9 +53,9 @@ def fork_episode(
     policy_seed = seed if seed is not None else derive_seed(parent.seed or 0, "fork", parent.id, at)
     new_id = f"ep-{uuid.uuid4().hex[:16]}"
     rebuilt = rebuild(parent, allow_version_mismatch=allow_version_mismatch)
-    gated = _GatedStore(store)
+    store.flush()  # the caller's own pending writes are not the fork's to discard
     rec = Recorder(
-        rebuilt.env, gated, env_id=parent.env_id, env_kwargs=parent.env_kwargs, autoflush=False
+        rebuilt.env, store, env_id=parent.env_id, env_kwargs=parent.env_kwargs, autoflush=False
     )
     try:
         rec.set_next_episode(
@@ -126,8 +70,14 @@ def fork_episode(
             )
         )
         obs, info = rec.reset(seed=parent.seed, options=rebuilt.options)
-        obs, info = _check_prefix(rec, parent, steps[:at], obs, info)
-        gated.open_gate()
+        try:
+            obs, info = _check_prefix(rec, parent, steps[:at], obs, info)
+        except BaseException:
+            store.discard()
+            rec.episode = None  # nothing of it was written: close() has nothing to end
+            raise
+        store.flush()
+        rec.autoflush = True  # from here on, every step is committed as it happens
         play_episode(rec, agent, new_id, obs, info, policy_seed)
     finally:
         rec.close()

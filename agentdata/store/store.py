@@ -107,6 +107,10 @@ class Store:
         self._known_blobs.update(self._blobs)
         self._episodes, self._steps, self._updates, self._blobs = [], [], [], {}
 
+    def discard(self) -> None:
+        """Drop everything buffered since the last `flush()` (nothing of it is written)."""
+        self._episodes, self._steps, self._updates, self._blobs = [], [], [], {}
+
     def mark_incomplete(self, run_id: str) -> list[str]:
         """Mark the run's `running` episodes (their process died) as `incomplete`."""
         with self.engine.begin() as conn:
