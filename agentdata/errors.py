@@ -31,10 +31,6 @@ class RunMismatchError(ConfigError):
     """Resuming a run with arguments that differ from the ones it was started with."""
 
 
-class PolicyError(AgentdataError):
-    """A policy failed to produce an action."""
-
-
 class ReplayError(AgentdataError):
     """Replay, fork or the determinism audit could not do what was asked."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import gymnasium
 import numpy as np
@@ -57,7 +57,6 @@ class TextEnv(gymnasium.Env[str, str]):
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}  # noqa: RUF012 (as gymnasium declares it)
-    env_version: ClassVar[str] = "0"
 
     def __init__(self, *, max_steps: int = 20, render_mode: str | None = None) -> None:
         if max_steps < 1:

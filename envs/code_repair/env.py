@@ -12,7 +12,6 @@ import contextlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 
@@ -47,8 +46,6 @@ class CodeRepairConfigError(ValueError):
 class CodeRepairEnv(TextEnv):
     """Code-repair environment over Docker (or bubblewrap) sandboxes (see README.md)."""
 
-    env_version: ClassVar[str] = "0"
-
     def __init__(
         self,
         *,
@@ -80,7 +77,6 @@ class CodeRepairEnv(TextEnv):
         self._box_error: str | None = None
         self.loaded: LoadedTask | None = None
         self._snapshot: JsonValue | None = None
-        self._n_runs = 0
 
     # -- tasks --------------------------------------------------------------------------
     def list_tasks(self) -> Sequence[str]:
@@ -122,12 +118,14 @@ class CodeRepairEnv(TextEnv):
         self._release()
         self.loaded = self._suite[task.id]
         self._snapshot = None
-        self._n_runs = 0
         self._box_error = None
         self._box = self._acquire(self.loaded)  # sandbox errors here are real errors: raise
         # A fresh workspace equals the repo: its state is known without scanning the sandbox.
-        self._snapshot = {"task_id": task.id, "tree_hash": read_baseline(self.loaded.repo_dir)
-                          .tree_hash, "diff": ""}
+        self._snapshot = {
+            "task_id": task.id,
+            "tree_hash": read_baseline(self.loaded.repo_dir).tree_hash,
+            "diff": "",
+        }
         return judge.intro(self.loaded, self.max_steps)
 
     # -- steps --------------------------------------------------------------------------
@@ -161,8 +159,9 @@ class CodeRepairEnv(TextEnv):
             self._release()
             return judge.sandbox_lost(parsed, self._box_error)
         outcome.parsed_action = parsed
-        outcome.verifier_s = time.perf_counter() - started if call.tool in (
-            "run_tests", "submit") else 0.0
+        outcome.verifier_s = (
+            time.perf_counter() - started if call.tool in ("run_tests", "submit") else 0.0
+        )
         return outcome
 
     def _dispatch(self, call: ToolCall, box: Sandbox) -> Outcome:
@@ -172,7 +171,6 @@ class CodeRepairEnv(TextEnv):
         if call.tool == "run_tests":
             raw = call.args.get("tests")
             tests = [str(t) for t in raw] if isinstance(raw, list) else []
-            self._n_runs += 1
             run = run_tests(box, self.loaded, tests, timeout=self.test_timeout_s)
             if run.snapshot is not None:
                 self._snapshot = self._state_of(run.snapshot)
@@ -198,8 +196,7 @@ class CodeRepairEnv(TextEnv):
             except SandboxError as exc:
                 self._box_error = f"{type(exc).__name__}: {exc}"
                 self._release()
-        return {"task_id": self.loaded.task.id, "tree_hash": None, "diff": "",
-                "sandbox": "lost"}
+        return {"task_id": self.loaded.task.id, "tree_hash": None, "diff": "", "sandbox": "lost"}
 
     def _state_of(self, snap: WorkspaceSnapshot) -> JsonValue:
         assert self.loaded is not None

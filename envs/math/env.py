@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +37,6 @@ PROCESS_WEIGHT = 0.5
 
 class MathEnv(TextEnv):
     """Math environment with exact and symbolic step verification (see envs/math/README.md)."""
-
-    env_version: ClassVar[str] = "0"
 
     def __init__(
         self,
