@@ -70,6 +70,7 @@ class TextEnv(gymnasium.Env[str, str]):
         self.done = False
         self._last_observation = ""
         self._failed_at_state: dict[str, int] = {}
+        self._state_key = ""  # content hash of the current state (set by reset and step)
         self.last_verifier_s = 0.0
         """Seconds the last step spent in verifiers (not in `info`: it is not deterministic)."""
 
@@ -110,13 +111,15 @@ class TextEnv(gymnasium.Env[str, str]):
         self._failed_at_state = {}
         obs = _clip(self._start(self.task))
         self._last_observation = obs
-        return obs, {"task": self.task, "state": self.snapshot()}
+        state = self.snapshot()
+        self._state_key = content_hash(state)
+        return obs, {"task": self.task, "state": state}
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         if self.task is None:
             raise gymnasium.error.ResetNeeded("call reset() before step()")
         text = _as_text(action)
-        state_key = content_hash(self.snapshot())
+        state_key = self._state_key  # the state this step starts from
         if self.done:
             outcome = Outcome(
                 observation="The episode is over; call reset().",
@@ -152,12 +155,14 @@ class TextEnv(gymnasium.Env[str, str]):
         self.done = self.done or terminated or truncated
         obs = _clip(outcome.observation)
         self._last_observation = obs
+        state = self.snapshot()
+        self._state_key = content_hash(state)
         info: dict[str, Any] = {
             **outcome.info,
             "verdict": outcome.verdict,
             "failure": outcome.failure,
             "parsed_action": outcome.parsed_action,
-            "state": self.snapshot(),
+            "state": state,
             "retry_of": retry_of,
         }
         self.last_verifier_s = outcome.verifier_s
