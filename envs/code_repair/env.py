@@ -26,7 +26,6 @@ from envs.code_repair.sandbox import (
     SandboxError,
     WorkspaceSnapshot,
 )
-from envs.code_repair.sandbox.snapshot import read_baseline
 from envs.code_repair.taskformat import LoadedTask, load_suite
 from envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
 from schemas import Failure, JsonValue, TaskSpec
@@ -123,7 +122,7 @@ class CodeRepairEnv(TextEnv):
         # A fresh workspace equals the repo: its state is known without scanning the sandbox.
         self._snapshot = {
             "task_id": task.id,
-            "tree_hash": read_baseline(self.loaded.repo_dir).tree_hash,
+            "tree_hash": self._box.base_tree_hash,
             "diff": "",
         }
         return judge.intro(self.loaded, self.max_steps)

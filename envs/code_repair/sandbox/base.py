@@ -222,6 +222,13 @@ class Sandbox(abc.ABC):
             res = self._run(["sh", "-c", ex.WRITE_SH, "sh", target], timeout=30.0, stdin=data)
         self._raise_for_file_status(res, path)
 
+    @property
+    def base_tree_hash(self) -> str:
+        """Tree hash of the workspace as seeded (known on the host, no exec needed)."""
+        if self._baseline is None:
+            raise SandboxStateError("sandbox not started")
+        return self._baseline.tree_hash
+
     def exec_and_snapshot(
         self,
         cmd: str,
