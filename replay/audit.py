@@ -4,7 +4,7 @@ For every registered environment (or the ones asked for), a worker process recor
 episodes driven by (a) seeded random actions sampled from the env's own action space and
 (b) the oracle policy, without and with mistakes (fail→fix cycles). Two workers run with
 different `PYTHONHASHSEED` values in separate processes; their canonical records
-(`StepRecord.canonical()` of every step plus the deterministic episode fields) must be
+(`agentdata.canonical.canonical_episode`: everything but wall-clock fields) must be
 byte-identical. Gymnasium's `check_env` checks one step in one process; this checks whole
 episodes across processes.
 """
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from agentdata.canonical import canonical_episode
 from agentdata.errors import ReplayError
 from agentdata.policies import OraclePolicy
 from agentdata.recorder import EpisodeMeta, Recorder
@@ -32,21 +33,6 @@ from envs import register_envs
 from schemas import JsonValue
 from schemas.hashing import canonical_json
 
-EPISODE_FIELDS = (
-    "env_id",
-    "env_kwargs",
-    "task_id",
-    "task_hash",
-    "seed",
-    "status",
-    "num_steps",
-    "total_reward",
-    "success",
-    "outcome",
-    "initial_observation",
-    "initial_state",
-    "error",
-)
 """Episode fields that must match (ids, times and the package version are not content)."""
 
 KINDS = ("random", "oracle", "oracle-mistakes")
@@ -140,7 +126,7 @@ def _compare(env_id: str, a: dict[str, Any], b: dict[str, Any]) -> EnvAudit:
 def _first_difference(a: Any, b: Any) -> dict[str, JsonValue]:
     if a is None or b is None:
         return {"step": None, "field": "episode", "a": a is not None, "b": b is not None}
-    for name in EPISODE_FIELDS:
+    for name in sorted(set(a["episode"]) | set(b["episode"])):
         if canonical_json(a["episode"].get(name)) != canonical_json(b["episode"].get(name)):
             return {
                 "step": None,
@@ -176,11 +162,7 @@ def record_env(env_id: str, seeds: Sequence[int], store: Store) -> dict[str, Any
                     agent = OraclePolicy(error_rate=0.0 if kind == "oracle" else 0.4)
                     play_episode(rec, agent, key, obs, info, derive_seed(seed, "audit-policy"))
                 assert rec.episode is not None
-                episode = rec.episode.model_dump(mode="json")
-                out[key] = {
-                    "episode": {k: episode[k] for k in EPISODE_FIELDS},
-                    "steps": [s.canonical() for s in rec.steps],
-                }
+                out[key] = canonical_episode(rec.episode, rec.steps)
                 store.flush()
     finally:
         rec.close()
