@@ -30,7 +30,7 @@ fi
 
 python - <<'PY'
 from agentdata.sandbox_tools import ensure_image
-from envs.code_repair.sandbox import DEFAULT_IMAGE
+from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE
 import sys
 built = ensure_image(DEFAULT_IMAGE, log=lambda s: print(s, file=sys.stderr))
 print(f"docker.sh: {DEFAULT_IMAGE} {'built' if built else 'present'}", file=sys.stderr)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
+from agentdata.schemas import EpisodeRecord, StepRecord
+from agentdata.schemas.hashing import canonical_json
 from agentdata.store import Store
-from schemas import EpisodeRecord, StepRecord
-from schemas.hashing import canonical_json
 
 VOLATILE_EPISODE_FIELDS = frozenset({"started_at", "ended_at"})
 """Wall-clock fields; step latencies are excluded by `StepRecord.canonical`."""

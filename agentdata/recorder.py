@@ -12,10 +12,18 @@ import gymnasium
 from pydantic import BaseModel, JsonValue
 
 from agentdata.errors import RecordError
+from agentdata.schemas import (
+    EpisodeRecord,
+    Failure,
+    Latency,
+    PolicyOutput,
+    PolicySpec,
+    StepRecord,
+    Verdict,
+)
+from agentdata.schemas.hashing import canonical_json, text_hash
 from agentdata.store import Store
 from agentdata.version import package_version
-from schemas import EpisodeRecord, Failure, Latency, PolicyOutput, PolicySpec, StepRecord, Verdict
-from schemas.hashing import canonical_json, text_hash
 
 _AUDIT_KEYS = frozenset(
     {"verdict", "failure", "parsed_action", "state", "retry_of", "task", "infra_retries"}

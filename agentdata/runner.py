@@ -19,13 +19,13 @@ from typing import Any
 import gymnasium
 from pydantic import JsonValue
 
+from agentdata.envs import register_envs
 from agentdata.errors import ConfigError, RunMismatchError
 from agentdata.policies import Policy, Turn, make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord, TaskSpec
 from agentdata.store import Store
 from agentdata.version import package_version
-from envs import register_envs
-from schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord, TaskSpec
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envs.code_repair.sandbox.docker_backend import DEFAULT_IMAGE
-from envs.code_repair.sandbox.errors import SandboxError, SandboxUnavailableError
-from envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, owner_alive
+from agentdata.envs.code_repair.sandbox.docker_backend import DEFAULT_IMAGE
+from agentdata.envs.code_repair.sandbox.errors import SandboxError, SandboxUnavailableError
+from agentdata.envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, owner_alive
 
 CONTAINERS_DIR = Path(__file__).resolve().parents[1] / "containers"
 OFFLINE_BASE = "agentdata-sandbox-base:bookworm"
@@ -38,7 +38,7 @@ Log = Callable[[str], None]
 
 
 def _client() -> Any:
-    from envs.code_repair.sandbox.docker_backend import docker_client
+    from agentdata.envs.code_repair.sandbox.docker_backend import docker_client
 
     return docker_client()
 

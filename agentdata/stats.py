@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Integer, func, select
 
+from agentdata.schemas import FINISHED_STATUSES
 from agentdata.store import Store
 from agentdata.store.models import Episode, Step
-from schemas import FINISHED_STATUSES
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

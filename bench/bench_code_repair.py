@@ -18,10 +18,10 @@ import time
 
 import numpy as np
 
-from envs.code_repair.env import CodeRepairEnv
-from envs.code_repair.sandbox import DEFAULT_IMAGE, DockerSandbox
-from envs.code_repair.taskformat import DEFAULT_TEST_COMMAND
-from envs.code_repair.tools import tool_call
+from agentdata.envs.code_repair.env import CodeRepairEnv
+from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE, DockerSandbox
+from agentdata.envs.code_repair.taskformat import DEFAULT_TEST_COMMAND
+from agentdata.envs.code_repair.tools import tool_call
 
 
 def pct(values: list[float], q: float) -> float:

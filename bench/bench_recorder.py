@@ -18,9 +18,9 @@ from typing import Any, SupportsFloat
 import gymnasium
 import numpy as np
 
+from agentdata.envs import register_envs
 from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.store import Store
-from envs import register_envs
 
 Plan = list[tuple[int, list[str]]]
 

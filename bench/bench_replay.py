@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from agentdata.envs import register_envs
+from agentdata.replay import episode_ids, open_readonly, replay_many
 from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
-from envs import register_envs
-from replay import episode_ids, open_readonly, replay_many
 
 
 def bench_env(env_id: str, episodes: int, root: Path) -> None:

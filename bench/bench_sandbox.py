@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from envs.code_repair.sandbox import (
+from agentdata.envs.code_repair.sandbox import (
     DEFAULT_IMAGE,
     SANDBOX_ENV,
     DockerSandbox,

@@ -19,9 +19,17 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from agentdata.schemas import (
+    EpisodeRecord,
+    Failure,
+    Latency,
+    PolicySpec,
+    RunRecord,
+    StepRecord,
+    Verdict,
+)
 from agentdata.store import Store
 from agentdata.store.codec import STEP_COLUMNS, step_values
-from schemas import EpisodeRecord, Failure, Latency, PolicySpec, RunRecord, StepRecord, Verdict
 
 STEPS_PER_EPISODE = 20
 FLUSH_EVERY = 1000

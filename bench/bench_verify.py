@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.math.actions import Claim
-from envs.math.checks import Checker
-from envs.math.env import MathEnv
-from envs.math.tasks import load_task_file
+from agentdata.envs.math.actions import Claim
+from agentdata.envs.math.checks import Checker
+from agentdata.envs.math.env import MathEnv
+from agentdata.envs.math.tasks import load_task_file
 
 GSM8K = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "gsm8k" / "train.jsonl"
 ANNOTATION = re.compile(r"<<([^<>=]*)=([^<>]*)>>")

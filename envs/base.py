@@ -16,9 +16,9 @@ from typing import Any, Protocol
 import gymnasium
 import numpy as np
 
-from envs.spaces import UnicodeText
-from schemas import Failure, JsonValue, TaskSpec, Verdict
-from schemas.hashing import content_hash
+from agentdata.envs.spaces import UnicodeText
+from agentdata.schemas import Failure, JsonValue, TaskSpec, Verdict
+from agentdata.schemas.hashing import content_hash
 
 MAX_ACTION_CHARS = 100_000
 MAX_OBSERVATION_CHARS = 200_000

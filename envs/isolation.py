@@ -55,7 +55,7 @@ class RemoteError(IsolationError):
         self.remote_traceback = remote_traceback
 
 
-_BOOT = "import sys; from envs.isolation import _serve; _serve(sys.argv[1])"
+_BOOT = "import sys; from agentdata.envs.isolation import _serve; _serve(sys.argv[1])"
 
 
 def _serve(config: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gymnasium
 
 ENV_ENTRY_POINTS: dict[str, str] = {
-    "agentdata/Math-v0": "envs.math.env:MathEnv",
-    "agentdata/CodeRepair-v0": "envs.code_repair.env:CodeRepairEnv",
+    "agentdata/Math-v0": "agentdata.envs.math.env:MathEnv",
+    "agentdata/CodeRepair-v0": "agentdata.envs.code_repair.env:CodeRepairEnv",
 }
 
 

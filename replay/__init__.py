@@ -6,10 +6,10 @@ lets a policy continue; `run_audit` checks that every registered environment giv
 byte-identical records across processes; `export_html` writes an offline page of an episode.
 """
 
-from replay.diff import Divergence, compare_steps
-from replay.rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
-from replay.replayer import ReplayResult, episode_ids, replay_episode, replay_many
-from replay.stores import NullStore, open_readonly
+from agentdata.replay.diff import Divergence, compare_steps
+from agentdata.replay.rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
+from agentdata.replay.replayer import ReplayResult, episode_ids, replay_episode, replay_many
+from agentdata.replay.stores import NullStore, open_readonly
 
 __all__ = [
     "UNREPLAYABLE_CODES",

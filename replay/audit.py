@@ -24,14 +24,14 @@ from typing import Any
 import numpy as np
 
 from agentdata.canonical import canonical_episode
+from agentdata.envs import register_envs
 from agentdata.errors import ReplayError
 from agentdata.policies import OraclePolicy
 from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.runner import derive_seed, make_env, play_episode
+from agentdata.schemas import JsonValue
+from agentdata.schemas.hashing import canonical_json
 from agentdata.store import Store
-from envs import register_envs
-from schemas import JsonValue
-from schemas.hashing import canonical_json
 
 """Episode fields that must match (ids, times and the package version are not content)."""
 
@@ -82,7 +82,7 @@ def run_audit(
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "replay.audit"],
+                [sys.executable, "-m", "agentdata.replay.audit"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from replay.normalize import normalize
-from schemas import JsonValue, StepRecord
+from agentdata.replay.normalize import normalize
+from agentdata.schemas import JsonValue, StepRecord
 
 STEP_FIELDS: tuple[str, ...] = (
     "observation",

@@ -15,12 +15,12 @@ from typing import Any
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.policies import make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.replay.diff import compare_steps, compare_values
+from agentdata.replay.rebuild import rebuild
+from agentdata.replay.replayer import load_recorded
 from agentdata.runner import derive_seed, play_episode
+from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
-from replay.diff import compare_steps, compare_values
-from replay.rebuild import rebuild
-from replay.replayer import load_recorded
-from schemas import EpisodeRecord, JsonValue, StepRecord
 
 
 def fork_episode(

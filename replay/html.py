@@ -11,8 +11,8 @@ import json
 from html import escape
 from pathlib import Path
 
+from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
-from schemas import EpisodeRecord, JsonValue, StepRecord
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from schemas import JsonValue
+from agentdata.schemas import JsonValue
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from typing import Any, Literal
 
 import gymnasium
 
+from agentdata.envs import register_envs
 from agentdata.errors import ConfigError, UnreplayableError
 from agentdata.runner import make_env
+from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
+from agentdata.schemas.hashing import canonical_json
 from agentdata.version import package_version
-from envs import register_envs
-from schemas import EpisodeRecord, JsonValue, TaskSpec
-from schemas.hashing import canonical_json
 
 UnreplayableCode = Literal[
     "not_found",

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
 from agentdata.recorder import Recorder
+from agentdata.replay.diff import Divergence, compare_steps, compare_values
+from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for, reset_to
+from agentdata.replay.stores import NullStore
+from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
 from agentdata.store.models import Episode
 from agentdata.version import package_version
-from replay.diff import Divergence, compare_steps, compare_values
-from replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for, reset_to
-from replay.stores import NullStore
-from schemas import EpisodeRecord, JsonValue, StepRecord
 
 ReplayStatus = Literal["identical", "diverged", "unreplayable"]
 

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from agentdata.errors import SchemaVersionError, StoreError
+from agentdata.schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
 from agentdata.store import Store, resolve_url
 from agentdata.store.engine import current_revision, make_engine, require_existing, sqlite_file
 from agentdata.store.models import SCHEMA_VERSION
-from schemas import EpisodeRecord, JsonValue, RunRecord, StepRecord
 
 
 class NullStore(Store):

@@ -1,17 +1,17 @@
 """Record schemas: the one definition of every agentdata record (pydantic v2)."""
 
-from schemas.episodes import (
+from agentdata.schemas.episodes import (
     FINISHED_STATUSES,
     EpisodeRecord,
     EpisodeStatus,
     PolicySpec,
     RunRecord,
 )
-from schemas.failures import FAILURE_KINDS, Failure, FailureKind
-from schemas.json_types import JsonValue
-from schemas.steps import Latency, PolicyOutput, StepRecord
-from schemas.tasks import TaskSpec
-from schemas.verdicts import ERROR_TYPES, ErrorType, Verdict, VerdictLabel
+from agentdata.schemas.failures import FAILURE_KINDS, Failure, FailureKind
+from agentdata.schemas.json_types import JsonValue
+from agentdata.schemas.steps import Latency, PolicyOutput, StepRecord
+from agentdata.schemas.tasks import TaskSpec
+from agentdata.schemas.verdicts import ERROR_TYPES, ErrorType, Verdict, VerdictLabel
 
 __all__ = [
     "ERROR_TYPES",

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.json_types import JsonValue
+from agentdata.schemas.json_types import JsonValue
 
 EpisodeStatus = Literal["running", "terminated", "truncated", "crashed", "incomplete"]
 """`running` until it ends; `incomplete` when its process died and a resume superseded it."""

@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas.episodes import EpisodeRecord, PolicySpec, RunRecord
-from schemas.failures import Failure
-from schemas.steps import Latency, PolicyOutput, StepRecord
-from schemas.tasks import TaskSpec
-from schemas.verdicts import Verdict
+from agentdata.schemas.episodes import EpisodeRecord, PolicySpec, RunRecord
+from agentdata.schemas.failures import Failure
+from agentdata.schemas.steps import Latency, PolicyOutput, StepRecord
+from agentdata.schemas.tasks import TaskSpec
+from agentdata.schemas.verdicts import Verdict
 
 RECORD_MODELS: tuple[type[BaseModel], ...] = (
     TaskSpec,

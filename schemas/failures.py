@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.json_types import JsonValue
+from agentdata.schemas.json_types import JsonValue
 
 FailureKind = Literal[
     "parse_error",

@@ -7,7 +7,7 @@ import json
 
 import orjson
 
-from schemas.json_types import JsonValue
+from agentdata.schemas.json_types import JsonValue
 
 
 def canonical_json(value: JsonValue) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.failures import Failure
-from schemas.json_types import JsonValue
-from schemas.verdicts import Verdict
+from agentdata.schemas.failures import Failure
+from agentdata.schemas.json_types import JsonValue
+from agentdata.schemas.verdicts import Verdict
 
 
 class Latency(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.json_types import JsonValue
+from agentdata.schemas.json_types import JsonValue
 
 
 class TaskSpec(BaseModel):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.json_types import JsonValue
+from agentdata.schemas.json_types import JsonValue
 
 VerdictLabel = Literal["correct", "incorrect", "neutral"]
 """PRM800K-style step rating: +1 correct, -1 incorrect, 0 neutral/unverifiable."""

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
+from agentdata.schemas import EpisodeRecord, StepRecord
 from agentdata.stats import run_stats
-from schemas import EpisodeRecord, StepRecord
 
 
 def runs(db: DbOption = None, json_out: JsonFlag = False) -> None:

@@ -9,12 +9,12 @@ import typer
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
 from agentdata.errors import ConfigError, NotFoundError
+from agentdata.replay.audit import run_audit
+from agentdata.replay.fork import fork_episode
+from agentdata.replay.html import export_html
+from agentdata.replay.replayer import ReplayResult, episode_ids, replay_many
+from agentdata.replay.stores import open_readonly
 from agentdata.store import resolve_url
-from replay.audit import run_audit
-from replay.fork import fork_episode
-from replay.html import export_html
-from replay.replayer import ReplayResult, episode_ids, replay_many
-from replay.stores import open_readonly
 
 AllowVersion = Annotated[
     bool,

@@ -8,8 +8,8 @@ import sys
 import typer
 
 from agentdata import sandbox_tools
-from envs.code_repair.sandbox.docker_backend import DEFAULT_IMAGE
-from envs.code_repair.sandbox.errors import SandboxError
+from agentdata.envs.code_repair.sandbox.docker_backend import DEFAULT_IMAGE
+from agentdata.envs.code_repair.sandbox.errors import SandboxError
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from agentdata.cli._common import print_json
-from schemas.export import json_schemas
+from agentdata.schemas.export import json_schemas
 
 
 def schema(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from envs.code_repair.generate import GenerateError, generate_suite
-from envs.code_repair.taskformat import TaskFormatError
+from agentdata.envs.code_repair.generate import GenerateError, generate_suite
+from agentdata.envs.code_repair.taskformat import TaskFormatError
 
 
 def generate(
@@ -42,8 +42,8 @@ def validate(
 ) -> None:
     """Check every task in Docker: buggy repo fails FAIL_TO_PASS, passes PASS_TO_PASS; with
     the reference patch every listed test passes. Exit 1 if any task is invalid."""
-    from envs.code_repair.sandbox import SandboxError
-    from envs.code_repair.validate import validate_suite
+    from agentdata.envs.code_repair.sandbox import SandboxError
+    from agentdata.envs.code_repair.validate import validate_suite
 
     def progress(task_id: str, reason: str | None) -> None:
         if not as_json:

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import gymnasium
 
-from schemas import PolicyOutput, PolicySpec, TaskSpec
+from agentdata.schemas import PolicyOutput, PolicySpec, TaskSpec
 
 
 @dataclass(frozen=True)

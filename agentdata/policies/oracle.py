@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import gymnasium
 import numpy as np
 
+from agentdata.envs.base import OracleAgent, TextEnv
 from agentdata.errors import ConfigError
 from agentdata.policies.base import Action, Turn
-from envs.base import OracleAgent, TextEnv
-from schemas import PolicySpec, TaskSpec
+from agentdata.schemas import PolicySpec, TaskSpec
 
 
 class OraclePolicy:

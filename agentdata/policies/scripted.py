@@ -10,7 +10,7 @@ import gymnasium
 
 from agentdata.errors import ConfigError
 from agentdata.policies.base import Action, Turn
-from schemas import PolicySpec, TaskSpec
+from agentdata.schemas import PolicySpec, TaskSpec
 
 
 class ScriptedPolicy:

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from pydantic_core import to_json
 
 from agentdata.errors import CorruptRecordError
-from schemas import EpisodeRecord, RunRecord, StepRecord
-from schemas.hashing import text_hash
+from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
+from agentdata.schemas.hashing import text_hash
 
 INLINE_LIMIT = 2048
 """Texts up to this many characters are stored inline; longer ones once, as blobs."""

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 
 from agentdata.errors import NotFoundError, StoreError
+from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.store import codec
 from agentdata.store.engine import make_engine, migrate, resolve_url
 from agentdata.store.models import Blob, Episode, Run, Step
 from agentdata.store.writer import Writer
-from schemas import EpisodeRecord, RunRecord, StepRecord
 
 _KNOWN_BLOBS_MAX = 200_000
 

@@ -8,7 +8,7 @@ statement and expected content hash; per library the sorted ids of all its tests
 into `$AGENTDATA_CACHE` (default `~/.cache/agentdata`) under a name keyed by the manifest's
 hash, byte-identical to what `agentdata tasks generate --seed 0` writes; later calls reuse it.
 A library edited since the manifest was built is detected (hash mismatch): rebuild with
-`python -m envs.code_repair.builtin SUITE_DIR` after `agentdata tasks generate`.
+`python -m agentdata.envs.code_repair.builtin SUITE_DIR` after `agentdata tasks generate`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from envs.code_repair.generate import PATCH_NAME, Library, load_library
-from envs.code_repair.patches import PatchError, apply_to_mapping, make_diff
-from envs.code_repair.taskformat import (
+from agentdata.envs.code_repair.generate import PATCH_NAME, Library, load_library
+from agentdata.envs.code_repair.patches import PatchError, apply_to_mapping, make_diff
+from agentdata.envs.code_repair.taskformat import (
     DEFAULT_IMAGE,
     DEFAULT_TEST_COMMAND,
     LoadedTask,
@@ -133,9 +133,10 @@ def builtin_suite_dir(manifest_path: Path = MANIFEST) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m envs.code_repair.builtin SUITE_DIR [SEED]`: rewrite the manifest."""
+    """`python -m agentdata.envs.code_repair.builtin SUITE_DIR [SEED]`: rewrite the manifest."""
     if not argv:
-        print("usage: python -m envs.code_repair.builtin SUITE_DIR [SEED]", file=sys.stderr)
+        usage = "usage: python -m agentdata.envs.code_repair.builtin SUITE_DIR [SEED]"
+        print(usage, file=sys.stderr)
         return 2
     seed = int(argv[1]) if len(argv) > 1 else 0
     manifest = build_manifest(Path(argv[0]), seed)

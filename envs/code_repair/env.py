@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.base import OracleAgent, Outcome, TextEnv
-from envs.code_repair import handlers, judge
-from envs.code_repair.grading import grade, run_tests
-from envs.code_repair.sandbox import (
+from agentdata.envs.base import OracleAgent, Outcome, TextEnv
+from agentdata.envs.code_repair import handlers, judge
+from agentdata.envs.code_repair.grading import grade, run_tests
+from agentdata.envs.code_repair.sandbox import (
     BwrapSandbox,
     DockerConfig,
     DockerSandboxPool,
@@ -26,9 +26,9 @@ from envs.code_repair.sandbox import (
     SandboxError,
     WorkspaceSnapshot,
 )
-from envs.code_repair.taskformat import LoadedTask, load_suite
-from envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
-from schemas import Failure, JsonValue, TaskSpec
+from agentdata.envs.code_repair.taskformat import LoadedTask, load_suite
+from agentdata.envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
+from agentdata.schemas import Failure, JsonValue, TaskSpec
 
 BACKENDS = ("docker", "bwrap")
 _FILE_TOOLS = {
@@ -61,7 +61,7 @@ class CodeRepairEnv(TextEnv):
         if int(pool_size) < 0 or not float(test_timeout_s) > 0:
             raise CodeRepairConfigError("pool_size must be >= 0 and test_timeout_s > 0")
         if tasks is None:
-            from envs.code_repair.builtin import builtin_suite_dir
+            from agentdata.envs.code_repair.builtin import builtin_suite_dir
 
             suite_dir = builtin_suite_dir()
         else:
@@ -203,7 +203,7 @@ class CodeRepairEnv(TextEnv):
 
     def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
         """Reference-fix agent for the current task (see oracle.py)."""
-        from envs.code_repair.oracle import CodeRepairOracle
+        from agentdata.envs.code_repair.oracle import CodeRepairOracle
 
         if self.loaded is None:
             raise CodeRepairConfigError("call reset() before oracle()")

@@ -24,11 +24,20 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.code_repair.inject import Mutation, bug_report, difficulty_of, find_mutations
-from envs.code_repair.patches import apply_to_mapping, make_diff
-from envs.code_repair.pytest_report import PYTEST_REPORT_ARGS, PytestReport, parse_junit_xml
-from envs.code_repair.taskformat import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, Task, write_task
-from envs.errors import EnvError
+from agentdata.envs.code_repair.inject import Mutation, bug_report, difficulty_of, find_mutations
+from agentdata.envs.code_repair.patches import apply_to_mapping, make_diff
+from agentdata.envs.code_repair.pytest_report import (
+    PYTEST_REPORT_ARGS,
+    PytestReport,
+    parse_junit_xml,
+)
+from agentdata.envs.code_repair.taskformat import (
+    DEFAULT_IMAGE,
+    DEFAULT_TEST_COMMAND,
+    Task,
+    write_task,
+)
+from agentdata.envs.errors import EnvError
 
 SUITE_DIR = Path(__file__).parent / "suite"
 LIBRARIES = ("intervals", "inventory", "textkit")

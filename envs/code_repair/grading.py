@@ -14,9 +14,13 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from envs.code_repair.pytest_report import PytestReport, PytestReportError, parse_junit_xml
-from envs.code_repair.sandbox import Sandbox, WorkspaceSnapshot
-from envs.code_repair.taskformat import LoadedTask
+from agentdata.envs.code_repair.pytest_report import (
+    PytestReport,
+    PytestReportError,
+    parse_junit_xml,
+)
+from agentdata.envs.code_repair.sandbox import Sandbox, WorkspaceSnapshot
+from agentdata.envs.code_repair.taskformat import LoadedTask
 
 REPORT_DIR = "/tmp/.agentdata"
 JUNIT = f"{REPORT_DIR}/junit.xml"
@@ -132,7 +136,7 @@ def write_files(box: Sandbox, files: Mapping[str, bytes], timeout: float = 60.0)
     arg = base64.b64encode(payload.encode()).decode("ascii")
     res = box.exec(["python3", "-I", "-c", _WRITE_PY, arg], timeout=timeout)
     if res.exit_code != 0:
-        from envs.code_repair.sandbox import SandboxCrashedError
+        from agentdata.envs.code_repair.sandbox import SandboxCrashedError
 
         raise SandboxCrashedError(f"writing the grading files failed: {res.stderr[-500:]}")
 

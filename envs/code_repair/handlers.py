@@ -7,16 +7,16 @@ observation. `SandboxError`s other than path and file errors propagate (the sand
 
 from __future__ import annotations
 
-from envs.code_repair.patches import PatchError, apply_to_texts
-from envs.code_repair.sandbox import (
+from agentdata.envs.code_repair.patches import PatchError, apply_to_texts
+from agentdata.envs.code_repair.sandbox import (
     PathEscapeError,
     Sandbox,
     SandboxFileError,
     SandboxFileNotFoundError,
     resolve_path,
 )
-from envs.code_repair.tools import ToolCall
-from schemas import JsonValue
+from agentdata.envs.code_repair.tools import ToolCall
+from agentdata.schemas import JsonValue
 
 MAX_LIST_ENTRIES = 500
 MAX_READ_LINES = 400

@@ -9,12 +9,12 @@ hidden-only files fail the error type is `pseudo_fix`, else `wrong_answer`.
 
 from __future__ import annotations
 
-from envs.base import Outcome
-from envs.code_repair.grading import PYTEST_USAGE_ERROR, Grade, TestRun
-from envs.code_repair.pytest_report import TestOutcome
-from envs.code_repair.taskformat import LoadedTask
-from envs.code_repair.tools import USAGE
-from schemas import Failure, JsonValue, Verdict
+from agentdata.envs.base import Outcome
+from agentdata.envs.code_repair.grading import PYTEST_USAGE_ERROR, Grade, TestRun
+from agentdata.envs.code_repair.pytest_report import TestOutcome
+from agentdata.envs.code_repair.taskformat import LoadedTask
+from agentdata.envs.code_repair.tools import USAGE
+from agentdata.schemas import Failure, JsonValue, Verdict
 
 VERIFIER = "code_repair.pytest"
 VERIFIER_VERSION = "1"

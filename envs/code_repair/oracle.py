@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from envs.code_repair.inject import find_mutations
-from envs.code_repair.patches import apply_to_texts, make_diff
-from envs.code_repair.taskformat import LoadedTask
-from envs.code_repair.tools import tool_call
+from agentdata.envs.code_repair.inject import find_mutations
+from agentdata.envs.code_repair.patches import apply_to_texts, make_diff
+from agentdata.envs.code_repair.taskformat import LoadedTask
+from agentdata.envs.code_repair.tools import tool_call
 
 
 def _fix_of(task: LoadedTask) -> tuple[str, str, str]:

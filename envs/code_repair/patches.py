@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from envs.errors import EnvError
+from agentdata.envs.errors import EnvError
 
 NO_NEWLINE = "\\ No newline at end of file"
 DEV_NULL = "/dev/null"

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from envs.errors import EnvError
+from agentdata.envs.errors import EnvError
 
 # Arguments every run needs so the report is parseable and nothing is cached between runs.
 PYTEST_REPORT_ARGS: tuple[str, ...] = ("-p", "no:cacheprovider", "-o", "junit_family=xunit1")

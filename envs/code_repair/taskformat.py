@@ -15,10 +15,10 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from envs.code_repair.sandbox import DEFAULT_IMAGE
-from envs.errors import EnvError
-from schemas.hashing import content_hash
-from schemas.json_types import JsonValue
+from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE
+from agentdata.envs.errors import EnvError
+from agentdata.schemas.hashing import content_hash
+from agentdata.schemas.json_types import JsonValue
 
 TASK_FILE = "task.json"
 REPO_DIR = "repo"

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from schemas import JsonValue
+from agentdata.schemas import JsonValue
 
 TOOL_NAMES = ("list_dir", "read_file", "search", "edit", "write_file", "run_tests", "submit")
 MAX_TEST_IDS = 500

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envs.code_repair.grading import TestRun, graded_test_files, run_tests, write_files
-from envs.code_repair.patches import PatchError, apply_to_texts
-from envs.code_repair.sandbox import DockerConfig, DockerSandboxPool, SandboxError
-from envs.code_repair.taskformat import LoadedTask, load_suite
+from agentdata.envs.code_repair.grading import TestRun, graded_test_files, run_tests, write_files
+from agentdata.envs.code_repair.patches import PatchError, apply_to_texts
+from agentdata.envs.code_repair.sandbox import DockerConfig, DockerSandboxPool, SandboxError
+from agentdata.envs.code_repair.taskformat import LoadedTask, load_suite
 
 MAX_IDS_IN_REASON = 5
 
@@ -89,8 +89,8 @@ def check_task(pool: DockerSandboxPool, task: LoadedTask, timeout: float) -> str
 
 def _patch_paths(patch: str, read: Callable[[str], str]) -> list[str]:
     """Paths the patch reads that exist in the workspace."""
-    from envs.code_repair.patches import parse_patch
-    from envs.code_repair.sandbox import SandboxFileNotFoundError
+    from agentdata.envs.code_repair.patches import parse_patch
+    from agentdata.envs.code_repair.sandbox import SandboxFileNotFoundError
 
     out = []
     for fp in parse_patch(patch):

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from envs.math.answers import boxed_content
-from envs.math.errors import MathEnvError
+from agentdata.envs.math.answers import boxed_content
+from agentdata.envs.math.errors import MathEnvError
 
 LABELS: tuple[str, ...] = (
     "add",

@@ -1,6 +1,7 @@
 """Symbolic checks with sympy; meant to run inside an `IsolatedWorker` (may be slow).
 
-The input is the AST of `envs.math.exact` (never a string: sympy's own parser uses `eval`),
+The input is the AST of `agentdata.envs.math.exact` (never a string: sympy's own parser uses
+`eval`),
 rebuilt into sympy objects with bounded exponents. `check_solution_set` answers whether an
 equation in one variable has exactly the expected real solutions; `check_identity` whether
 `lhs = rhs` holds for every value of its variables.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from envs.math.exact import Node
+from agentdata.envs.math.exact import Node
 
 MAX_SYMBOLIC_EXPONENT = 16
 MAX_DEGREE = 8

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from envs.math.errors import AnswerParseError, ExactError
-from envs.math.exact import evaluate, format_fraction, literal_places, parse, variables
+from agentdata.envs.math.errors import AnswerParseError, ExactError
+from agentdata.envs.math.exact import evaluate, format_fraction, literal_places, parse, variables
 
 MAX_ANSWER_CHARS = 1_000
 ANSWER_MIN_PLACES = 2

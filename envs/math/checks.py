@@ -23,12 +23,19 @@ from fractions import Fraction
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from envs.isolation import IsolationError, VerifierTimeout
-from envs.math import algebra
-from envs.math.actions import Claim
-from envs.math.answers import values_match
-from envs.math.errors import ExactDomainError, ExactError, ExactLimitError
-from envs.math.exact import Node, evaluate, format_fraction, literal_places, parse, variables
+from agentdata.envs.isolation import IsolationError, VerifierTimeout
+from agentdata.envs.math import algebra
+from agentdata.envs.math.actions import Claim
+from agentdata.envs.math.answers import values_match
+from agentdata.envs.math.errors import ExactDomainError, ExactError, ExactLimitError
+from agentdata.envs.math.exact import (
+    Node,
+    evaluate,
+    format_fraction,
+    literal_places,
+    parse,
+    variables,
+)
 
 EXACT = ("math.exact", "1")
 CLAIM_MIN_PLACES = 1

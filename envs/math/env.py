@@ -14,22 +14,22 @@ from typing import Any
 
 import numpy as np
 
-from envs.base import OracleAgent, Outcome, TextEnv
-from envs.isolation import IsolatedWorker
-from envs.math import generators
-from envs.math.actions import LABELS, ActionParseError, parse_action
-from envs.math.answers import AnswerCheck, compare
-from envs.math.checks import Checker
-from envs.math.errors import AnswerParseError, ConfigError, UnknownTaskError
-from envs.math.judge import Judgement, judge, parse_failure, scope_failure
-from envs.math.tasks import (
+from agentdata.envs.base import OracleAgent, Outcome, TextEnv
+from agentdata.envs.isolation import IsolatedWorker
+from agentdata.envs.math import generators
+from agentdata.envs.math.actions import LABELS, ActionParseError, parse_action
+from agentdata.envs.math.answers import AnswerCheck, compare
+from agentdata.envs.math.checks import Checker
+from agentdata.envs.math.errors import AnswerParseError, ConfigError, UnknownTaskError
+from agentdata.envs.math.judge import Judgement, judge, parse_failure, scope_failure
+from agentdata.envs.math.tasks import (
     TaskFile,
     load_task_file,
     procedural_task,
     solutions_of,
     variables_of,
 )
-from schemas import JsonValue, TaskSpec
+from agentdata.schemas import JsonValue, TaskSpec
 
 REWARD_MODES = ("answer", "process")
 PROCESS_WEIGHT = 0.5
@@ -204,7 +204,7 @@ class MathEnv(TextEnv):
 
     def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
         """Reference-solution agent for the current task; `error_rate` injects fixable slips."""
-        from envs.math.oracle import MathOracle
+        from agentdata.envs.math.oracle import MathOracle
 
         if self.task is None:
             raise UnknownTaskError("call reset() before oracle()")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class MathEnvError(Exception):
-    """Base of every error raised by `envs.math`."""
+    """Base of every error raised by `agentdata.envs.math`."""
 
 
 class ExactError(MathEnvError):

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from envs.math.errors import ExactDomainError, ExactLimitError, ExactSyntaxError
+from agentdata.envs.math.errors import ExactDomainError, ExactLimitError, ExactSyntaxError
 
 MAX_CHARS = 2_000
 MAX_TOKENS = 600

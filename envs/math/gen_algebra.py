@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from envs.math.exact import format_fraction
-from envs.math.gen_numeric import Generated, ri
+from agentdata.envs.math.exact import format_fraction
+from agentdata.envs.math.gen_numeric import Generated, ri
 
 
 def _num(value: int | Fraction) -> str:

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from envs.math.exact import format_fraction
+from agentdata.envs.math.exact import format_fraction
 
 
 @dataclass

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from envs.math import gen_algebra, gen_numeric
-from envs.math.gen_numeric import Generated
+from agentdata.envs.math import gen_algebra, gen_numeric
+from agentdata.envs.math.gen_numeric import Generated
 
 Family = Callable[[np.random.Generator, int], Generated]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from envs.math.actions import LABELS, Action
-from envs.math.answers import AnswerCheck
-from envs.math.checks import ClaimResult
-from schemas import Failure, JsonValue, Verdict
+from agentdata.envs.math.actions import LABELS, Action
+from agentdata.envs.math.answers import AnswerCheck
+from agentdata.envs.math.checks import ClaimResult
+from agentdata.schemas import Failure, JsonValue, Verdict
 
 ANSWER = ("math.answer", "1")
 PARSE = ("math.parse", "1")

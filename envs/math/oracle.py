@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from envs.math.actions import ActionParseError, parse_action
-from envs.math.answers import compare
-from envs.math.errors import AnswerParseError
-from envs.math.exact import format_fraction, parse_number
-from schemas import TaskSpec
+from agentdata.envs.math.actions import ActionParseError, parse_action
+from agentdata.envs.math.answers import compare
+from agentdata.envs.math.errors import AnswerParseError
+from agentdata.envs.math.exact import format_fraction, parse_number
+from agentdata.schemas import TaskSpec
 
 _ANNOTATION = re.compile(r"<<([^<>=]*)=([^<>]*)>>(\d[\d,]*(?:\.\d+)?)?")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from envs.math.answers import parse_answer
-from envs.math.errors import AnswerParseError, TaskFileError
-from envs.math.generators import generate, task_id
-from schemas import JsonValue, TaskSpec
-from schemas.hashing import content_hash
+from agentdata.envs.math.answers import parse_answer
+from agentdata.envs.math.errors import AnswerParseError, TaskFileError
+from agentdata.envs.math.generators import generate, task_id
+from agentdata.schemas import JsonValue, TaskSpec
+from agentdata.schemas.hashing import content_hash
 
 MAX_TASK_FILE_BYTES = 512 * 1024**2
 _STANDALONE_LETTER = re.compile(r"(?<![A-Za-z])([A-Za-z])(?![A-Za-z])")

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from agentdata.schemas import FINISHED_STATUSES
 from agentdata.store import Store
-from schemas import FINISHED_STATUSES
 
 
 def _rollout_cmd(db: Path, episodes: int) -> list[str]:

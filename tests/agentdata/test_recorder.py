@@ -8,13 +8,13 @@ import gymnasium
 import numpy as np
 import pytest
 
+from agentdata.envs import Outcome, TextEnv
 from agentdata.errors import RecordError
 from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.runner import make_env
+from agentdata.schemas import JsonValue, TaskSpec, Verdict
+from agentdata.schemas.hashing import canonical_json, text_hash
 from agentdata.store import Store
-from envs import Outcome, TextEnv
-from schemas import JsonValue, TaskSpec, Verdict
-from schemas.hashing import canonical_json, text_hash
 
 
 class CountEnv(TextEnv):

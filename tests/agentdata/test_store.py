@@ -10,10 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from agentdata.errors import CorruptRecordError, NotFoundError, SchemaVersionError, StoreError
-from agentdata.store import Store
-from agentdata.store.codec import INLINE_LIMIT
-from agentdata.store.models import Blob
-from schemas import (
+from agentdata.schemas import (
     EpisodeRecord,
     Failure,
     Latency,
@@ -23,6 +20,9 @@ from schemas import (
     StepRecord,
     Verdict,
 )
+from agentdata.store import Store
+from agentdata.store.codec import INLINE_LIMIT
+from agentdata.store.models import Blob
 
 
 def _run(run_id: str = "r1") -> RunRecord:

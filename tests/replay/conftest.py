@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from agentdata.envs import register_envs
 from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
 from agentdata.store.models import Base, Episode, Step
-from envs import register_envs
 
 ENV_IDS = register_envs()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import record_episodes, tamper_step
 
+from agentdata.replay.html import export_html
 from agentdata.store import Store
-from replay.html import export_html
 
 
 def test_page_is_self_contained_and_complete(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from replay.diff import STEP_FIELDS, compare_steps, compare_values
-from replay.normalize import TEXT_RULES, is_duration_key, normalize, normalize_text
-from schemas import Failure, StepRecord
+from agentdata.replay.diff import STEP_FIELDS, compare_steps, compare_values
+from agentdata.replay.normalize import TEXT_RULES, is_duration_key, normalize, normalize_text
+from agentdata.schemas import Failure, StepRecord
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from conftest import dump, record_episodes, tamper_episode, tamper_step
 
 from agentdata.errors import NotFoundError
 from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.replay import EnvCache, episode_ids, replay_episode, replay_many
 from agentdata.runner import make_env
 from agentdata.store import Store
-from replay import EnvCache, episode_ids, replay_episode, replay_many
 
 
 def test_record_then_replay_is_identical_and_writes_nothing(store: Store, env_id: str) -> None:

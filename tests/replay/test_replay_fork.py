@@ -6,9 +6,9 @@ import pytest
 from conftest import dump, record_episodes, tamper_step
 
 from agentdata.errors import ConfigError, ForkDivergedError
+from agentdata.replay import replay_episode
+from agentdata.replay.fork import fork_episode
 from agentdata.store import Store
-from replay import replay_episode
-from replay.fork import fork_episode
 
 
 def test_fork_prefix_equals_parent_and_is_linked(store: Store, env_id: str) -> None:

@@ -1,6 +1,6 @@
 """Sandboxes for running untrusted repository code: Docker (default) and bubblewrap.
 
-from envs.code_repair.sandbox import DockerSandboxPool
+from agentdata.envs.code_repair.sandbox import DockerSandboxPool
 
 with DockerSandboxPool(size=2) as pool:
     with pool.acquire("task/repo") as box:
@@ -9,21 +9,21 @@ with DockerSandboxPool(size=2) as pool:
         snap = box.snapshot()          # diff against the seeded repo + tree hash
 """
 
-from envs.code_repair.sandbox.base import (
+from agentdata.envs.code_repair.sandbox.base import (
     SANDBOX_ENV,
     WORKSPACE,
     ExecResult,
     Sandbox,
     resolve_path,
 )
-from envs.code_repair.sandbox.bwrap_backend import BwrapConfig, BwrapSandbox
-from envs.code_repair.sandbox.docker_backend import (
+from agentdata.envs.code_repair.sandbox.bwrap_backend import BwrapConfig, BwrapSandbox
+from agentdata.envs.code_repair.sandbox.docker_backend import (
     DEFAULT_IMAGE,
     DockerConfig,
     DockerSandbox,
     docker_client,
 )
-from envs.code_repair.sandbox.errors import (
+from agentdata.envs.code_repair.sandbox.errors import (
     PathEscapeError,
     SandboxCrashedError,
     SandboxError,
@@ -32,9 +32,9 @@ from envs.code_repair.sandbox.errors import (
     SandboxStateError,
     SandboxUnavailableError,
 )
-from envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, reap_orphans
-from envs.code_repair.sandbox.pool import DockerSandboxPool
-from envs.code_repair.sandbox.snapshot import FileChange, WorkspaceSnapshot
+from agentdata.envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, reap_orphans
+from agentdata.envs.code_repair.sandbox.pool import DockerSandboxPool
+from agentdata.envs.code_repair.sandbox.snapshot import FileChange, WorkspaceSnapshot
 
 __all__ = [
     "DEFAULT_IMAGE",

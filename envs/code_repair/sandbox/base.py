@@ -20,15 +20,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from envs.code_repair.sandbox import execution as ex
-from envs.code_repair.sandbox.errors import (
+from agentdata.envs.code_repair.sandbox import execution as ex
+from agentdata.envs.code_repair.sandbox.errors import (
     PathEscapeError,
     SandboxCrashedError,
     SandboxFileError,
     SandboxFileNotFoundError,
     SandboxStateError,
 )
-from envs.code_repair.sandbox.snapshot import (
+from agentdata.envs.code_repair.sandbox.snapshot import (
     SCAN_PY,
     Baseline,
     WorkspaceSnapshot,

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from envs.code_repair.sandbox.base import (
+from agentdata.envs.code_repair.sandbox.base import (
     DEFAULT_MAX_OUTPUT_BYTES,
     KILLED_EXIT,
     SANDBOX_ENV,
@@ -31,8 +31,8 @@ from envs.code_repair.sandbox.base import (
     ExecResult,
     Sandbox,
 )
-from envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
-from envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
+from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
+from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
 
 HOST_GRACE_S = 5.0
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from envs.code_repair.sandbox import lifecycle
-from envs.code_repair.sandbox.base import (
+from agentdata.envs.code_repair.sandbox import lifecycle
+from agentdata.envs.code_repair.sandbox.base import (
     DEFAULT_MAX_OUTPUT_BYTES,
     KILLED_EXIT,
     SANDBOX_UID,
@@ -24,16 +24,16 @@ from envs.code_repair.sandbox.base import (
     ExecResult,
     Sandbox,
 )
-from envs.code_repair.sandbox.docker_container import (
+from agentdata.envs.code_repair.sandbox.docker_container import (
     DEFAULT_IMAGE,
     DockerConfig,
     create_container,
     docker_client,
     remove_container,
 )
-from envs.code_repair.sandbox.docker_io import pump
-from envs.code_repair.sandbox.errors import SandboxCrashedError
-from envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
+from agentdata.envs.code_repair.sandbox.docker_io import pump
+from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError
+from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
 
 __all__ = ["DEFAULT_IMAGE", "DockerConfig", "DockerSandbox", "docker_client"]
 

@@ -13,9 +13,9 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from envs.code_repair.sandbox import lifecycle
-from envs.code_repair.sandbox.base import SANDBOX_ENV, SANDBOX_UID, WORKSPACE
-from envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
+from agentdata.envs.code_repair.sandbox import lifecycle
+from agentdata.envs.code_repair.sandbox.base import SANDBOX_ENV, SANDBOX_UID, WORKSPACE
+from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
 
 DEFAULT_IMAGE = "agentdata-sandbox:py3"
 

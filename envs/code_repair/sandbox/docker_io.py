@@ -6,7 +6,7 @@ import select
 import socket
 import time
 
-from envs.code_repair.sandbox.execution import CappedBuffer
+from agentdata.envs.code_repair.sandbox.execution import CappedBuffer
 
 
 def pump(

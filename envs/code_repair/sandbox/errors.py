@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from envs.errors import EnvError
+from agentdata.envs.errors import EnvError
 
 
 class SandboxError(EnvError):

@@ -16,15 +16,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from envs.code_repair.sandbox import lifecycle
-from envs.code_repair.sandbox.docker_backend import DockerSandbox
-from envs.code_repair.sandbox.docker_container import (
+from agentdata.envs.code_repair.sandbox import lifecycle
+from agentdata.envs.code_repair.sandbox.docker_backend import DockerSandbox
+from agentdata.envs.code_repair.sandbox.docker_container import (
     DockerConfig,
     create_container,
     docker_client,
     remove_container,
 )
-from envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxStateError
+from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxStateError
 
 
 class DockerSandboxPool:

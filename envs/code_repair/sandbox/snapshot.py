@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from schemas.hashing import content_hash
+from agentdata.schemas.hashing import content_hash
 
 IGNORED_DIRS = (".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
 IGNORED_SUFFIXES = (".pyc", ".pyo")

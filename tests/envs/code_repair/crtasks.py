@@ -5,8 +5,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from envs.code_repair.patches import make_diff
-from envs.code_repair.taskformat import DEFAULT_IMAGE, DEFAULT_TEST_COMMAND, Task, write_task
+from agentdata.envs.code_repair.patches import make_diff
+from agentdata.envs.code_repair.taskformat import (
+    DEFAULT_IMAGE,
+    DEFAULT_TEST_COMMAND,
+    Task,
+    write_task,
+)
 
 CALC_BUGGY = "def add(a, b):\n    return a - b\n\n\ndef double(x):\n    return 2 * x\n"
 CALC_FIXED = CALC_BUGGY.replace("a - b", "a + b")

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from envs import register_envs
-from envs.code_repair.env import CodeRepairConfigError, CodeRepairEnv
-from envs.code_repair.tools import tool_call
+from agentdata.envs import register_envs
+from agentdata.envs.code_repair.env import CodeRepairConfigError, CodeRepairEnv
+from agentdata.envs.code_repair.tools import tool_call
 from tests.envs.code_repair.crtasks import make_suite
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import docker
 import numpy as np
 
-from envs.code_repair.env import CodeRepairEnv
-from envs.code_repair.sandbox import LABEL_SANDBOX
-from envs.code_repair.sandbox.lifecycle import LABEL_PID
-from envs.code_repair.tools import tool_call
+from agentdata.envs.code_repair.env import CodeRepairEnv
+from agentdata.envs.code_repair.sandbox import LABEL_SANDBOX
+from agentdata.envs.code_repair.sandbox.lifecycle import LABEL_PID
+from agentdata.envs.code_repair.tools import tool_call
 from tests.envs.code_repair.crtasks import HOSTILE_IDS, make_suite
 
 # What each attack may end as: every outcome is a typed failure, never an exception.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from envs.code_repair.tools import ToolCallError, openai_tools, parse_tool_call, tool_call
+from agentdata.envs.code_repair.tools import ToolCallError, openai_tools, parse_tool_call, tool_call
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from envs.code_repair.generate import (
+from agentdata.envs.code_repair.generate import (
     LIBRARIES,
     GenerateError,
     generate_suite,
     load_library,
     run_pytest,
 )
-from envs.code_repair.patches import apply_to_mapping
-from envs.code_repair.pytest_report import (
+from agentdata.envs.code_repair.patches import apply_to_mapping
+from agentdata.envs.code_repair.pytest_report import (
     PytestReportError,
     TestOutcome,
     parse_junit_xml,
 )
-from envs.code_repair.taskformat import load_suite, read_tree
+from agentdata.envs.code_repair.taskformat import load_suite, read_tree
 
 
 def _files(root: Path) -> dict[str, str]:

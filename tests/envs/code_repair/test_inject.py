@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from envs.code_repair.inject import (
+from agentdata.envs.code_repair.inject import (
     MutationKind,
     bug_report,
     difficulty_of,
     find_mutations,
 )
-from envs.code_repair.patches import apply_to_mapping, make_diff
+from agentdata.envs.code_repair.patches import apply_to_mapping, make_diff
 
 SOURCE = '''"""Module docstring with 1 + 2."""
 

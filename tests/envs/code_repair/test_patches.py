@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from envs.code_repair.patches import (
+from agentdata.envs.code_repair.patches import (
     PatchApplyError,
     PatchParseError,
     PatchPathError,

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdata.sandbox_tools import ensure_image
-from envs.code_repair.sandbox import (
+from agentdata.envs.code_repair.sandbox import (
     DEFAULT_IMAGE,
     BwrapSandbox,
     DockerSandbox,
@@ -26,6 +25,7 @@ from envs.code_repair.sandbox import (
     SandboxFileNotFoundError,
     SandboxStateError,
 )
+from agentdata.sandbox_tools import ensure_image
 
 Factory = Callable[[Path | None], Sandbox]
 

@@ -19,8 +19,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from agentdata.sandbox_tools import ensure_image
-from envs.code_repair.sandbox import (
+from agentdata.envs.code_repair.sandbox import (
     DEFAULT_IMAGE,
     LABEL_SANDBOX,
     DockerSandbox,
@@ -28,7 +27,8 @@ from envs.code_repair.sandbox import (
     PathEscapeError,
     reap_orphans,
 )
-from envs.code_repair.sandbox.lifecycle import LABEL_PID
+from agentdata.envs.code_repair.sandbox.lifecycle import LABEL_PID
+from agentdata.sandbox_tools import ensure_image
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -169,7 +169,7 @@ def test_standalone_sandbox_is_removed_on_close(client: docker.DockerClient) -> 
 
 HOLDER = """
 import sys, time
-from envs.code_repair.sandbox import DockerSandboxPool
+from agentdata.envs.code_repair.sandbox import DockerSandboxPool
 pool = DockerSandboxPool(size=1)
 boxes = [pool.acquire(None), pool.acquire(None)]
 pool.wait_warm(60)

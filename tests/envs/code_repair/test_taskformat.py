@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from envs.code_repair.taskformat import (
+from agentdata.envs.code_repair.taskformat import (
     DEFAULT_IMAGE,
     SuiteError,
     Task,
@@ -69,7 +69,7 @@ def test_hash_tracks_content_and_ignores_caches(tmp_path: Path) -> None:
 
 def test_hash_is_stable_across_processes(tmp_path: Path) -> None:
     loaded = write_task(tmp_path / "t", make_task(), REPO, HIDDEN, PATCH)
-    code = "import sys; from envs.code_repair.taskformat import load_task; " \
+    code = "import sys; from agentdata.envs.code_repair.taskformat import load_task; " \
            "print(load_task(sys.argv[1]).hash)"
     for seed in ("1", "999"):
         env = {**os.environ, "PYTHONHASHSEED": seed}

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from agentdata.cli import build_app
-from envs.code_repair.generate import generate_suite
-from envs.code_repair.taskformat import Task
-from envs.code_repair.validate import validate_suite
+from agentdata.envs.code_repair.generate import generate_suite
+from agentdata.envs.code_repair.taskformat import Task
+from agentdata.envs.code_repair.validate import validate_suite
 from tests.envs.code_repair.crtasks import make_suite
 
 

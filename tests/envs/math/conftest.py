@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from envs.math.env import MathEnv
+from agentdata.envs.math.env import MathEnv
 
 DATA = Path(__file__).resolve().parent / "data"
 GSM8K = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "gsm8k" / "train.jsonl"

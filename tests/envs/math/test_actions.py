@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from envs.math.actions import LABELS, ActionParseError, final_answer, parse_action
+from agentdata.envs.math.actions import LABELS, ActionParseError, final_answer, parse_action
 
 NONE: frozenset[str] = frozenset()
 

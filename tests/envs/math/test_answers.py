@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from envs.math.answers import compare, parse_answer
-from envs.math.errors import AnswerParseError
+from agentdata.envs.math.answers import compare, parse_answer
+from agentdata.envs.math.errors import AnswerParseError
 
 
 @pytest.mark.parametrize(

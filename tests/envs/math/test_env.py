@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from envs import register_envs
-from envs.math.env import MathEnv
-from envs.math.errors import ConfigError, UnknownTaskError
-from envs.math.generators import DIFFICULTIES, FAMILY_NAMES
+from agentdata.envs import register_envs
+from agentdata.envs.math.env import MathEnv
+from agentdata.envs.math.errors import ConfigError, UnknownTaskError
+from agentdata.envs.math.generators import DIFFICULTIES, FAMILY_NAMES
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -193,8 +193,8 @@ def test_close_stops_worker() -> None:
 
 _SCRIPT = """
 import json, numpy as np
-from envs.math.env import MathEnv
-from schemas.hashing import canonical_json
+from agentdata.envs.math.env import MathEnv
+from agentdata.schemas.hashing import canonical_json
 env = MathEnv()
 out = []
 for seed in range(6):

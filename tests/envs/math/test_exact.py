@@ -10,8 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from envs.math.errors import ExactDomainError, ExactError, ExactLimitError, ExactSyntaxError
-from envs.math.exact import evaluate, format_fraction, literal_places, parse, variables
+from agentdata.envs.math.errors import (
+    ExactDomainError,
+    ExactError,
+    ExactLimitError,
+    ExactSyntaxError,
+)
+from agentdata.envs.math.exact import evaluate, format_fraction, literal_places, parse, variables
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from envs.math.env import MathEnv
-from schemas import FAILURE_KINDS, Verdict
+from agentdata.envs.math.env import MathEnv
+from agentdata.schemas import FAILURE_KINDS, Verdict
 
 HOSTILE = [
     "",

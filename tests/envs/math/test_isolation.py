@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from envs.isolation import IsolatedWorker, RemoteError, VerifierTimeout, WorkerCrashed
+from agentdata.envs.isolation import IsolatedWorker, RemoteError, VerifierTimeout, WorkerCrashed
 
 
 def test_call_timeout_restart_and_close() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from envs.math.errors import TaskFileError
-from envs.math.generators import DIFFICULTIES, FAMILY_NAMES, parse_task_id
-from envs.math.tasks import load_task_file, procedural_task
+from agentdata.envs.math.errors import TaskFileError
+from agentdata.envs.math.generators import DIFFICULTIES, FAMILY_NAMES, parse_task_id
+from agentdata.envs.math.tasks import load_task_file, procedural_task
 
 DATA = Path(__file__).resolve().parent / "data"
 
