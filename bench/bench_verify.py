@@ -18,7 +18,7 @@ from agentdata.envs.math.checks import Checker
 from agentdata.envs.math.env import MathEnv
 from agentdata.envs.math.tasks import load_task_file
 
-GSM8K = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "gsm8k" / "train.jsonl"
+GSM8K = Path(__file__).resolve().parents[1] / "tests" / "data" / "gsm8k" / "train.jsonl"
 ANNOTATION = re.compile(r"<<([^<>=]*)=([^<>]*)>>")
 
 

@@ -11,8 +11,6 @@ from sqlalchemy import create_engine, make_url, text
 
 from agentdata.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
 PG_ENV = "AGENTDATA_TEST_PG_URL"
 
 

@@ -1,13 +1,16 @@
-"""`agentdata tasks ...`: generate (and, with the code-repair env, validate) task suites."""
+"""`agentdata tasks ...`: generate and validate code-repair suites; check task files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from agentdata.envs.code_repair.generate import GenerateError, generate_suite
 from agentdata.envs.code_repair.taskformat import TaskFormatError
+from agentdata.envs.task_check import TaskFileReport
+from agentdata.errors import ConfigError
 
 
 def generate(
@@ -65,11 +68,55 @@ def validate(
         raise typer.Exit(code=1)
 
 
+def _check_math(path: Path) -> TaskFileReport:
+    from agentdata.envs.math.errors import TaskFileError
+    from agentdata.envs.math.tasks import check_task_file
+
+    try:
+        return check_task_file(path)
+    except TaskFileError as exc:  # the file itself is unreadable: a usage error, exit 2
+        raise ConfigError(str(exc)) from exc
+
+
+TASK_FILE_CHECKERS: dict[str, Callable[[Path], TaskFileReport]] = {"math": _check_math}
+"""Task-file checkers by environment family: each reads a file the way its env does."""
+
+
+def check(
+    file: Path = typer.Argument(..., help="JSONL task file."),
+    env: str = typer.Option(
+        "math", "--env", help=f"Environment family: {', '.join(sorted(TASK_FILE_CHECKERS))}."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """List the records of a task file that cannot be used, one per line with its reason.
+    Exit 1 if any record is rejected, 2 if the file cannot be read."""
+    checker = TASK_FILE_CHECKERS.get(env)
+    if checker is None:
+        known = sorted(TASK_FILE_CHECKERS)
+        typer.echo(f"error: unknown env {env!r}; choose from {known}", err=True)
+        raise typer.Exit(code=2)
+    report = checker(file)  # a file that cannot be read at all raises a typed AgentdataError
+    if as_json:
+        typer.echo(report.to_json())
+    else:
+        for bad in report.rejected:
+            name = f" [{bad.task_id}]" if bad.task_id is not None else ""
+            typer.echo(f"{report.path}:{bad.line}:{name} {bad.reason}")
+        typer.echo(f"{report.loaded} task(s) usable, {len(report.rejected)} rejected")
+    if report.rejected:
+        raise typer.Exit(code=1)
+
+
 def build_tasks_app() -> typer.Typer:
     """The `tasks` command group."""
-    app = typer.Typer(help="Code-repair task suites: generate and validate.", no_args_is_help=True)
+    app = typer.Typer(
+        help="Task files and suites: check task files, generate and validate code-repair suites.",
+        no_args_is_help=True,
+    )
     app.command("generate")(generate)
     app.command("validate")(validate)
+    app.command("check")(check)
     return app
 
 

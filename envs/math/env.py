@@ -9,6 +9,7 @@ correct final answer; "process": on the step that ends the episode, 0.5 * final 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,6 +66,13 @@ class MathEnv(TextEnv):
         self.reward_mode = reward_mode
         self.verifier_timeout_s = float(verifier_timeout_s)
         self._file: TaskFile | None = None if tasks is None else load_task_file(tasks)
+        if self._file is not None and self._file.rejected:
+            first = self._file.rejected[0]
+            warnings.warn(
+                f"{tasks}: {len(self._file.rejected)} task(s) rejected (first: line "
+                f"{first.line}: {first.reason}); `agentdata tasks check {tasks}` lists them",
+                stacklevel=2,
+            )
         self._worker: IsolatedWorker | None = None
         self._checker: Checker | None = None
         self._accepted = 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from agentdata.envs.math.answers import parse_answer
 from agentdata.envs.math.errors import AnswerParseError, TaskFileError
 from agentdata.envs.math.generators import generate, task_id
+from agentdata.envs.task_check import RejectedTask, TaskFileReport
 from agentdata.schemas import JsonValue, TaskSpec
 from agentdata.schemas.hashing import content_hash
 
@@ -132,41 +133,72 @@ def _task_from_record(record: object, path: str, line: int) -> TaskSpec:
 
 @dataclass(frozen=True)
 class TaskFile:
-    """Tasks of one JSONL file, in file order, addressable by id."""
+    """Usable tasks of one JSONL file, in file order, addressable by id, and the rejected
+    records (each with its line and reason)."""
 
     path: str
     ids: tuple[str, ...]
     tasks: dict[str, TaskSpec]
+    rejected: tuple[RejectedTask, ...] = ()
+
+
+def _record_id(record: object) -> str | None:
+    raw = record.get("id") if isinstance(record, dict) else None
+    return str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else None
+
+
+def _checked_file(path: str | Path) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        raise TaskFileError(str(path), 0, "no such file")
+    if file.stat().st_size > MAX_TASK_FILE_BYTES:
+        raise TaskFileError(str(path), 0, f"file larger than {MAX_TASK_FILE_BYTES} bytes")
+    return file
+
+
+def _read_records(name: str, file: Path) -> TaskFile:
+    tasks: dict[str, TaskSpec] = {}
+    rejected: list[RejectedTask] = []
+    with file.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            record: object = None
+            try:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise TaskFileError(name, number, f"not UTF-8: {exc}") from exc
+                if not text.strip():
+                    continue
+                try:
+                    record = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise TaskFileError(name, number, f"invalid JSON: {exc.msg}") from exc
+                task = _task_from_record(record, name, number)
+                if task.id in tasks:
+                    raise TaskFileError(name, number, f"duplicate task id {task.id!r}")
+            except TaskFileError as exc:
+                rejected.append(RejectedTask(number, _record_id(record), exc.reason))
+                continue
+            tasks[task.id] = task
+    return TaskFile(name, tuple(tasks), tasks, tuple(rejected))
 
 
 def load_task_file(path: str | Path) -> TaskFile:
-    """Read a JSONL task file; raise TaskFileError naming the line on any malformed record."""
-    name = str(path)
-    file = Path(path)
-    if not file.is_file():
-        raise TaskFileError(name, 0, "no such file")
-    if file.stat().st_size > MAX_TASK_FILE_BYTES:
-        raise TaskFileError(name, 0, f"file larger than {MAX_TASK_FILE_BYTES} bytes")
-    tasks: dict[str, TaskSpec] = {}
-    with file.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise TaskFileError(name, number, f"not UTF-8: {exc}") from exc
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise TaskFileError(name, number, f"invalid JSON: {exc.msg}") from exc
-            task = _task_from_record(record, name, number)
-            if task.id in tasks:
-                raise TaskFileError(name, number, f"duplicate task id {task.id!r}")
-            tasks[task.id] = task
-    if not tasks:
-        raise TaskFileError(name, 0, "no tasks in file")
-    return TaskFile(name, tuple(tasks), tasks)
+    """Read a JSONL task file. A record that cannot be used (malformed JSON, a missing field,
+    an unreadable gold answer) is rejected with its line and reason in `TaskFile.rejected`;
+    TaskFileError only when the file itself cannot be read or holds no usable task."""
+    loaded = _read_records(str(path), _checked_file(path))
+    if not loaded.tasks:
+        first = loaded.rejected[0] if loaded.rejected else None
+        detail = f" (line {first.line}: {first.reason})" if first else ""
+        raise TaskFileError(str(path), 0, f"no usable tasks in file{detail}")
+    return loaded
+
+
+def check_task_file(path: str | Path) -> TaskFileReport:
+    """Per-line report of a math task file (see `agentdata tasks check`)."""
+    loaded = _read_records(str(path), _checked_file(path))
+    return TaskFileReport(str(path), "math", len(loaded.tasks), loaded.rejected)
 
 
 def solutions_of(task: TaskSpec) -> list[dict[str, Fraction]]:

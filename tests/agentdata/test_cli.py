@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-GSM8K = REPO.parent / "shared" / "data" / "gsm8k" / "train.jsonl"
+GSM8K = REPO / "tests" / "data" / "gsm8k" / "train.jsonl"
 
 
 def agentdata(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -75,7 +75,7 @@ def _first_episode(db: str) -> str:
         store.close()
 
 
-def test_gsm8k_rollout_from_shared_data(tmp_path: Path) -> None:
+def test_gsm8k_rollout_from_shipped_sample(tmp_path: Path) -> None:
     assert GSM8K.exists(), f"missing {GSM8K}"
     out = agentdata(
         "rollout",

@@ -161,8 +161,8 @@ def test_task_files(gsm8k_path: Path) -> None:
     env = MathEnv(tasks=str(gsm8k_path))
     try:
         ids = env.list_tasks()
-        assert ids is not None and len(ids) == 7473
-        for task_id in ids[::150]:
+        assert ids is not None and len(ids) == 300
+        for task_id in ids[::10]:
             rows = run_oracle(env, task_id, 0, 0.0)
             assert rows[-1]["reward"] == 1.0 and rows[-1]["term"], task_id
         obs, info = env.reset(seed=3)

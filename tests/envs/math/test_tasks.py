@@ -8,7 +8,7 @@ import pytest
 
 from agentdata.envs.math.errors import TaskFileError
 from agentdata.envs.math.generators import DIFFICULTIES, FAMILY_NAMES, parse_task_id
-from agentdata.envs.math.tasks import load_task_file, procedural_task
+from agentdata.envs.math.tasks import check_task_file, load_task_file, procedural_task
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -24,7 +24,7 @@ def test_sample_file() -> None:
 
 def test_gsm8k_file(gsm8k_path: Path) -> None:
     tasks = load_task_file(gsm8k_path)
-    assert len(tasks.ids) == 7473
+    assert len(tasks.ids) == 300
     assert tasks.ids[0] == "gsm8k-1"
     first = tasks.tasks["gsm8k-1"]
     assert first.metadata["answer"] == "72"
@@ -34,39 +34,53 @@ def test_gsm8k_file(gsm8k_path: Path) -> None:
     ]
 
 
+GOOD = '{"id": "ok", "problem": "p", "answer": "1"}\n'
+
+
 @pytest.mark.parametrize(
     ("content", "line", "reason"),
     [
-        ('{"id": "a", "problem": "p", "answer": "1"}\n{not json\n', 2, "invalid JSON"),
-        ("\n\n[1, 2]\n", 3, "JSON object"),
-        ('{"question": "q", "answer": "no marker"}\n', 1, "####"),
-        ('{"id": "a", "problem": "p"}\n', 1, "answer"),
-        (
-            '{"id": "a", "problem": "p", "answer": "1"}\n'
-            '{"id": "a", "problem": "q", "answer": "2"}\n',
-            2,
-            "duplicate",
-        ),
-        ('{"id": "a", "problem": "p", "answer": "banana"}\n', 1, "not readable"),
-        ("", 0, "no tasks"),
+        (GOOD + "{not json\n", 2, "invalid JSON"),
+        (GOOD + "\n\n[1, 2]\n", 4, "JSON object"),
+        (GOOD + '{"question": "q", "answer": "no marker"}\n', 2, "####"),
+        (GOOD + '{"id": "a", "problem": "p"}\n', 2, "answer"),
+        (GOOD + '{"id": "ok", "problem": "q", "answer": "2"}\n', 2, "duplicate"),
+        (GOOD + '{"id": "a", "problem": "p", "answer": "\\\\frac{1}{"}\n', 2, "not readable"),
     ],
 )
-def test_malformed_names_the_line(tmp_path: Path, content: str, line: int, reason: str) -> None:
+def test_bad_record_fails_only_its_task(
+    tmp_path: Path, content: str, line: int, reason: str
+) -> None:
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(content)
+    loaded = load_task_file(path)
+    assert loaded.ids == ("ok",)
+    assert [r.line for r in loaded.rejected] == [line]
+    assert reason in loaded.rejected[0].reason
+    report = check_task_file(path)
+    assert report.loaded == 1 and report.rejected == loaded.rejected
+
+
+def test_binary_line_fails_only_its_task(tmp_path: Path) -> None:
+    path = tmp_path / "bin.jsonl"
+    path.write_bytes(GOOD.encode() + b"\xff\xfe\x00\n")
+    loaded = load_task_file(path)
+    assert loaded.ids == ("ok",) and loaded.rejected[0].line == 2
+    assert "UTF-8" in loaded.rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [("", "no usable tasks"), ('{"id": "a", "problem": "p"}\n', "line 1")],
+)
+def test_file_without_usable_tasks(tmp_path: Path, content: str, reason: str) -> None:
     path = tmp_path / "tasks.jsonl"
     path.write_text(content)
     with pytest.raises(TaskFileError) as info:
         load_task_file(path)
-    assert info.value.line == line
-    assert reason in str(info.value)
-    assert f"tasks.jsonl:{line}" in str(info.value)
-
-
-def test_binary_file(tmp_path: Path) -> None:
-    path = tmp_path / "bin.jsonl"
-    path.write_bytes(b'{"id": "a", "problem": "p", "answer": "1"}\n\xff\xfe\x00\n')
-    with pytest.raises(TaskFileError) as info:
-        load_task_file(path)
-    assert info.value.line == 2
+    assert info.value.line == 0 and reason in str(info.value)
+    with pytest.raises(TaskFileError, match="no such file"):
+        load_task_file(tmp_path / "missing.jsonl")
 
 
 def test_procedural_ids_rebuild() -> None:
