@@ -29,7 +29,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 python - <<'PY'
-from agentdata.sandbox_tools import ensure_image
+from agentdata.envs.code_repair.sandbox.image import ensure_image
 from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE
 import sys
 built = ensure_image(DEFAULT_IMAGE, log=lambda s: print(s, file=sys.stderr))

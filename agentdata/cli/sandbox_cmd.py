@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import typer
 
-from agentdata import sandbox_tools
-from agentdata.envs.code_repair.sandbox.docker_backend import DEFAULT_IMAGE
+from agentdata.envs.code_repair.sandbox import doctor as sandbox_doctor
+from agentdata.envs.code_repair.sandbox import image as sandbox_image
+from agentdata.envs.code_repair.sandbox.apt_sources import MIRROR_ENV
+from agentdata.envs.code_repair.sandbox.docker_container import DEFAULT_IMAGE
 from agentdata.envs.code_repair.sandbox.errors import SandboxError
 
 
@@ -22,11 +23,24 @@ def register(app: typer.Typer) -> None:
             False, "--offline", help="Build from Debian packages (debootstrap), no registry."
         ),
         tag: str = typer.Option(DEFAULT_IMAGE, "--tag", help="Image tag to build."),
+        mirror: str | None = typer.Option(
+            None,
+            "--mirror",
+            help=f"Debian archive mirror for --offline (default: ${MIRROR_ENV}, else the"
+            " host's apt sources).",
+        ),
+        fresh_base: bool = typer.Option(
+            False, "--fresh-base", help="With --offline: rebuild the Debian base image too."
+        ),
     ) -> None:
-        """Build the sandbox image from containers/Dockerfile."""
+        """Build the sandbox image from the packaged Dockerfile (agentdata.containers)."""
         try:
-            image_id = sandbox_tools.build_image(
-                tag, offline=offline, log=lambda s: typer.echo(s, err=True)
+            image_id = sandbox_image.build_image(
+                tag,
+                offline=offline,
+                mirror=mirror,
+                reuse_base=not fresh_base,
+                log=lambda s: typer.echo(s, err=True),
             )
         except SandboxError as err:
             typer.echo(f"error: {err}", err=True)
@@ -39,7 +53,7 @@ def register(app: typer.Typer) -> None:
         tag: str = typer.Option(DEFAULT_IMAGE, "--tag", help="Image tag to look for."),
     ) -> None:
         """Say what is installed, running and missing, and how to fix it."""
-        report = sandbox_tools.doctor(tag)
+        report = sandbox_doctor.doctor(tag)
         if as_json:
             typer.echo(json.dumps(report.as_dict(), indent=2, sort_keys=True))
         else:
@@ -52,19 +66,3 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(group, name="sandbox")
 
-
-def build_main(argv: list[str]) -> int:
-    """Run `sandbox build ARGS` without the rest of the CLI (for containers/build.py)."""
-    app = typer.Typer(add_completion=False)
-    register(app)
-    try:
-        app(["sandbox", "build", *argv], standalone_mode=False)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except SystemExit as exc:  # click's usage errors
-        return int(exc.code or 0)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(build_main(sys.argv[1:]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,9 +45,11 @@ def validate(
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="Seconds per test run."),
 ) -> None:
     """Check every task in Docker: buggy repo fails FAIL_TO_PASS, passes PASS_TO_PASS; with
-    the reference patch every listed test passes. Exit 1 if any task is invalid."""
-    from agentdata.envs.code_repair.sandbox import SandboxError
+    the reference patch every listed test passes. Exit 1 if any task is invalid, 2 if the
+    suite cannot be validated at all (with --json, stdout then holds `{"error": ...}`)."""
     from agentdata.envs.code_repair.validate import validate_suite
+    from agentdata.envs.errors import EnvError
+    from agentdata.errors import AgentdataError
 
     def progress(task_id: str, reason: str | None) -> None:
         if not as_json:
@@ -57,8 +60,11 @@ def validate(
 
     try:
         report = validate_suite(suite, workers=workers, timeout=timeout, progress=progress)
-    except (TaskFormatError, SandboxError) as exc:
+    except (AgentdataError, EnvError) as exc:
         typer.echo(f"error: {exc}", err=True)
+        if as_json:
+            error = {"type": type(exc).__name__, "message": str(exc)}
+            typer.echo(json.dumps({"error": error}, indent=2))
         raise typer.Exit(code=2) from exc
     if as_json:
         typer.echo(report.to_json())

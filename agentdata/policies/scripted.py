@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import gymnasium
+from pydantic import JsonValue
 
 from agentdata.errors import ConfigError
 from agentdata.policies.base import Action, Turn
@@ -17,7 +18,9 @@ class ScriptedPolicy:
     """Emits `actions` in order for every episode; after the last, repeats the last one.
 
     Build it from a list, from `actions="a||b"` (`||` separates actions), or from a file
-    (`file=PATH`: a JSON list of strings, or one action per line).
+    (`file=PATH`: a JSON list of strings, or one action per line). Actions are text: a
+    value the CLI decoded as JSON (`actions={"tool": "submit"}`, a list of objects) is
+    turned back into its JSON text, one action per object.
     """
 
     def __init__(self, actions: Sequence[str]) -> None:
@@ -27,7 +30,9 @@ class ScriptedPolicy:
         self._cursor: dict[str, int] = {}
 
     @classmethod
-    def from_kwargs(cls, actions: str | None = None, file: str | None = None) -> ScriptedPolicy:
+    def from_kwargs(
+        cls, actions: JsonValue | None = None, file: str | None = None
+    ) -> ScriptedPolicy:
         """Build from CLI-style kwargs."""
         if file:
             text = Path(file).read_text(encoding="utf-8")
@@ -40,7 +45,10 @@ class ScriptedPolicy:
             return cls(loaded)
         if actions is None:
             raise ConfigError("scripted policy needs actions=... or file=PATH")
-        return cls(actions.split("||"))
+        if isinstance(actions, str):
+            return cls(actions.split("||"))
+        items = actions if isinstance(actions, list) else [actions]
+        return cls([a if isinstance(a, str) else json.dumps(a) for a in items])
 
     def spec(self) -> PolicySpec:
         return PolicySpec(name="scripted", kwargs={"actions": list(self.actions)})

@@ -4,8 +4,10 @@ Each command runs in a fresh `bwrap` with new user, pid, network, IPC, UTS and c
 namespaces: only the workspace (a host temporary directory bound at `/workspace`) and a
 private tmpfs `/tmp` are writable; `/usr`, `/etc` and the Python installation are bound
 read-only; there are no network interfaces but loopback. Memory and file sizes are bounded
-per process with rlimits (there is no cgroup), and a timeout tears down the sandbox's pid
-namespace, which kills every process in it.
+per process with rlimits (there is no cgroup). PID 1 of each call's pid namespace is
+`execution.BWRAP_INIT_PY` (non-dumpable, no signal handlers: the command cannot take it
+over); when the command ends or times out it exits, and the kernel kills every process
+left in the namespace, so nothing outlives the call.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from agentdata.envs.code_repair.sandbox.base import (
     Sandbox,
 )
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
-from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
+from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer
 
 HOST_GRACE_S = 5.0
 
@@ -89,7 +91,7 @@ class BwrapSandbox(Sandbox):
 
     def _argv(self, env: Mapping[str, str], workdir: str) -> list[str]:
         assert self._bwrap is not None and self._host_ws is not None
-        args = [self._bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
+        args = [self._bwrap, "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session"]
         args += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
         args += ["--hostname", "sandbox", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
         for top in ("bin", "lib", "lib32", "lib64", "sbin"):
@@ -122,8 +124,8 @@ class BwrapSandbox(Sandbox):
         workdir: str = WORKSPACE,
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
     ) -> ExecResult:
-        cmd = [*self._argv(env or {}, workdir), "--", "sh", "-c", WRAPPER_SH, "wrapper"]
-        cmd += [f"{timeout:.3f}", *argv]
+        init = [os.path.realpath(sys.executable), "-I", "-S", "-c", BWRAP_INIT_PY]
+        cmd = [*self._argv(env or {}, workdir), "--", *init, f"{timeout:.3f}", *argv]
         start = time.monotonic()
         config = self.config
         try:
@@ -141,7 +143,8 @@ class BwrapSandbox(Sandbox):
         out, err_buf = CappedBuffer(max_output_bytes), CappedBuffer(max_output_bytes)
         finished = _pump(proc, stdin, out, err_buf, start + timeout + HOST_GRACE_S)
         if not finished:
-            # Killing bwrap's session takes its pid namespace, and so every process, with it.
+            # Killing bwrap kills its child, our PID 1 (--die-with-parent, which the command
+            # cannot undo: it cannot ptrace PID 1), and so every process in the namespace.
             os.killpg(proc.pid, 9)
         code = proc.wait()
         duration = time.monotonic() - start

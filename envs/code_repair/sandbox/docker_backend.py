@@ -118,14 +118,15 @@ class DockerSandbox(Sandbox):
         import docker
 
         api = self._client.api
-        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", *argv]
+        agent = f"{SANDBOX_UID}:{SANDBOX_UID}"
+        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, *argv]
         start = time.monotonic()
         try:
             exec_id = api.exec_create(
                 self._container.id,
                 cmd,
                 stdin=stdin is not None,
-                user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+                user="0:0",  # the wrapper; it runs `argv` as the agent's user
                 workdir=workdir,
                 environment=dict(env or {}),
             )["Id"]
@@ -199,7 +200,7 @@ class DockerSandbox(Sandbox):
         return fresh
 
     def _force_kill(self) -> None:
-        """Last resort when the watchdog failed: kill as root, else drop the container."""
+        """Last resort when the watchdog failed: kill as root (CAP_KILL), else drop it."""
         import docker
 
         try:

@@ -1,25 +1,48 @@
 """Pieces shared by every backend's `exec`: the in-sandbox wrapper and output capping.
 
-The wrapper is a POSIX `sh` script run as the sandbox user in front of every command. It
-forks a watchdog *before* the command starts, so that killing a runaway tree never needs a
-new process (a fork bomb may have taken every pid by then): after `timeout` seconds the
-watchdog calls the shell builtin `kill -9 -1`, which signals every process of the sandbox
-user in the sandbox's pid namespace except itself and PID 1. After a normal exit the
-wrapper does the same, so no background process outlives the call that started it (and
-the next call starts from a clean process table). Signals are delivered asynchronously,
-so the wrapper then reaps its watchdog and waits until `kill -0 -1` finds nothing left to
-signal: first spinning on the builtin (kills usually land within microseconds), then
-sleeping in 10 ms steps, at most ~3 s in all.
+The Docker wrapper (`WRAPPER_SH`) is a POSIX `sh` script that runs as **root** in the
+container (holding only CAP_KILL, CAP_SETUID and CAP_SETGID) and runs the command as the
+agent's user (uid 1000, no capabilities, `setpriv`). Being another uid, it can be neither
+signalled nor ptraced by anything the command starts. It forks a watchdog *before* the
+command starts, so that killing a runaway tree never needs a new process (a fork bomb may
+have taken every pid by then): after `timeout` seconds the watchdog calls the shell builtin
+`kill -9 -1`, which signals every process in the sandbox's pid namespace except itself and
+PID 1. After the command returns the wrapper does the same, so no process outlives the
+call that started it — daemons, double forks and `setsid` included (the next call starts
+from a clean process table). Signals are delivered asynchronously, so the wrapper then
+reaps its watchdog and waits until `kill -0 -1` finds nothing left to signal: first
+spinning on the builtin (kills usually land within microseconds), then sleeping in 10 ms
+steps, at most ~3 s in all.
+
+The bubblewrap backend has no second uid; it runs the command under `BWRAP_INIT_PY` as the
+PID 1 of a fresh pid namespace per call instead (see there).
 """
 
 from __future__ import annotations
 
-# $1: timeout in seconds; the rest is the command (argv).
+# $1: timeout in seconds; $2: uid:gid to run the command as; the rest is the command
+# (argv). `setpriv` is in util-linux (essential in Debian); images without it drop the ids
+# with Python instead (127 for a missing command, as `sh` says).
 WRAPPER_SH = r"""
-t=$1; shift
+t=$1; u=$2; shift 2
 ( trap '' TERM INT HUP; sleep "$t"; for i in 1 2 3 4 5 6 7 8; do kill -9 -1; done ) \
     </dev/null >/dev/null 2>&1 &
-"$@"
+if command -v setpriv >/dev/null 2>&1; then
+    setpriv --reuid="${u%%:*}" --regid="${u#*:}" --clear-groups --inh-caps=-all -- "$@"
+else
+    python3 -I -S -c '
+import os, sys
+uid, _, gid = sys.argv[1].partition(":")
+os.setgroups([]); os.setresgid(int(gid), int(gid), int(gid))
+os.setresuid(int(uid), int(uid), int(uid))
+try:
+    os.execvp(sys.argv[2], sys.argv[2:])
+except FileNotFoundError:
+    sys.stderr.write(sys.argv[2] + ": not found\n"); os._exit(127)
+except OSError as e:
+    sys.stderr.write(sys.argv[2] + ": " + e.strerror + "\n"); os._exit(126)
+' "$u" "$@"
+fi
 rc=$?
 kill -9 -1 2>/dev/null
 wait 2>/dev/null
@@ -29,6 +52,51 @@ while kill -0 -1 2>/dev/null && [ $n -lt 500 ]; do
     [ $n -gt 200 ] && sleep 0.01
 done
 exit $rc
+"""
+
+# PID 1 of every bubblewrap call (`bwrap --as-pid-1`: a fresh pid namespace per call).
+# argv: timeout, then the command. It makes itself non-dumpable, so the command (same uid,
+# no capabilities) can neither ptrace it nor open its /proc files; it installs no signal
+# handler, so the kernel drops every signal sent to it from inside the namespace. It runs
+# the command, reaps orphans while waiting (SIGCHLD blocked and waited for, never handled),
+# and exits when the command does (137 at the timeout): the kernel then kills every process
+# left in the namespace — daemons, double forks, `setsid` — before bwrap returns.
+BWRAP_INIT_PY = r"""
+import ctypes, os, signal, sys, time
+if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE
+    os.write(2, b"sandbox init: cannot make itself non-dumpable\n")
+    os._exit(125)
+for s in (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ):
+    signal.signal(s, signal.SIG_DFL)
+deadline = time.monotonic() + float(sys.argv[1])
+argv = sys.argv[2:]
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+pid = os.fork()
+if pid == 0:
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    try:
+        os.execvp(argv[0], argv)
+    except FileNotFoundError:
+        os.write(2, argv[0].encode(errors="replace") + b": not found\n")
+        os._exit(127)
+    except OSError as err:
+        os.write(2, f"{argv[0]}: {err.strerror}\n".encode(errors="replace"))
+        os._exit(126)
+while True:
+    while True:
+        try:
+            child, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            os._exit(125)
+        if child == 0:
+            break
+        if child == pid:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(128 - code if code < 0 else code)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        os._exit(137)
+    signal.sigtimedwait({signal.SIGCHLD}, left)
 """
 
 # Exit statuses of the file helpers below; anything else is a crash of the helper.

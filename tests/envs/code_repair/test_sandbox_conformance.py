@@ -1,33 +1,28 @@
 """Conformance suite: every sandbox backend behaves the same through the `Sandbox` API.
 
 Runs against the Docker backend (through the warm pool, as `reset` uses it) and the
-bubblewrap backend. Needs the Docker engine and the image (`.ci/docker.sh`); the
-session fixture builds the image offline when it is missing.
+bubblewrap backend (fixtures in conftest.py). `test_sandbox_contract.py` holds the
+process-lifetime cases (daemons, ptrace of PID 1).
 """
 
 from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from agentdata.envs.code_repair.sandbox import (
-    DEFAULT_IMAGE,
     BwrapSandbox,
     DockerSandbox,
     DockerSandboxPool,
     PathEscapeError,
-    Sandbox,
     SandboxFileError,
     SandboxFileNotFoundError,
     SandboxStateError,
 )
-from agentdata.sandbox_tools import ensure_image
-
-Factory = Callable[[Path | None], Sandbox]
+from tests.envs.code_repair.sandbox_kit import Factory
 
 REPO_FILES = {
     "calc/__init__.py": "from calc.ops import add\n",
@@ -40,13 +35,6 @@ REPO_FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[DockerSandboxPool]:
-    ensure_image(DEFAULT_IMAGE)
-    with DockerSandboxPool(size=2) as p:
-        yield p
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
@@ -54,25 +42,6 @@ def repo(tmp_path: Path) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
-
-
-@pytest.fixture(params=["docker", "bwrap"])
-def make(request: pytest.FixtureRequest) -> Iterator[Factory]:
-    """A factory of started sandboxes of one backend; all closed at teardown."""
-    made: list[Sandbox] = []
-
-    def factory(seed: Path | None) -> Sandbox:
-        if request.param == "docker":
-            box: Sandbox = request.getfixturevalue("pool").acquire(seed)
-        else:
-            box = BwrapSandbox(seed)
-            box.start()
-        made.append(box)
-        return box
-
-    yield factory
-    for box in made:
-        box.close()
 
 
 def test_exec_argv_and_shell_forms(make: Factory, repo: Path) -> None:

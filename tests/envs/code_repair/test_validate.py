@@ -48,3 +48,13 @@ def test_invalid_tasks_are_reported_with_reasons_and_exit_one(tmp_path: Path) ->
 def test_missing_suite_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(build_app(), ["tasks", "validate", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_json_output_stays_json_when_validation_cannot_run(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        build_app(), ["tasks", "validate", str(tmp_path / "nope"), "--json"]
+    )
+    assert result.exit_code == 2
+    out = json.loads(result.stdout)
+    assert out["error"]["type"] == "TaskNotFoundError"
+    assert "does not exist" in out["error"]["message"]

@@ -1,0 +1,1 @@
+"""Attack programs run inside sandboxes by the sandbox tests (data, never imported)."""
