@@ -6,7 +6,10 @@ Prints, on this machine and in the same run:
   * reset latency p50/p95: `pool.acquire(repo)` (a warm container + copying the repo in)
     against a cold `DockerSandbox(repo).start()` and a bare cold `docker run` (SDK);
   * the Docker sandbox's `exec` of a pytest command against a bare SDK `docker exec` of
-    the same command in the same container (same user, directory and environment).
+    the same command in the same container (same user, directory and environment): the
+    difference is the wrapper that runs it as the agent's user and kills its leftovers;
+  * the fixed cost of one call (`exec("true")`) on both backends, and the bubblewrap
+    sandbox's `exec` of the same pytest (a fresh pid namespace and init per call).
 Each reset is followed by a pytest run in the new sandbox, as in an episode, so the pool
 refills at a realistic pace. Needs the engine and the image (`.ci/docker.sh`).
 """
@@ -17,13 +20,16 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agentdata.envs.code_repair.sandbox import (
     DEFAULT_IMAGE,
     SANDBOX_ENV,
+    BwrapSandbox,
     DockerSandbox,
     DockerSandboxPool,
+    ExecResult,
     docker_client,
 )
 
@@ -50,6 +56,17 @@ def pct(values: list[float], q: float) -> float:
     """The q-quantile (0..1) in milliseconds."""
     ordered = sorted(values)
     return 1000 * ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(call: Callable[[], ExecResult], n: int) -> list[float]:
+    """Wall-clock seconds of `n` calls, each checked to succeed."""
+    out: list[float] = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        res = call()
+        out.append(time.perf_counter() - t0)
+        assert res.exit_code == 0, res
+    return out
 
 
 def line(name: str, values: list[float]) -> str:
@@ -110,6 +127,11 @@ def main() -> None:
                     )  # fmt: skip
                     bare_exec.append(time.perf_counter() - t0)
                     assert b"passed" in out
+                docker_true = timed(lambda: box.exec(["true"]), args.n)
+
+        with BwrapSandbox(repo) as bbox:
+            bwrap_true = timed(lambda: bbox.exec(["true"]), args.n)
+            bwrap_exec = timed(lambda: bbox.exec(PYTEST, timeout=120), args.n)
 
     print(f"sandbox image {DEFAULT_IMAGE}; repo of {files} files; n={args.n}")
     print(line("cold `docker run` (SDK, no repo)", cold_run))
@@ -121,6 +143,9 @@ def main() -> None:
     print(line("sandbox.exec of the same pytest", sandbox_exec))
     over = statistics.median(sandbox_exec) / statistics.median(bare_exec) - 1
     print(f"exec overhead (median): {100 * over:+.1f}% (target <= 10%)")
+    print(line("docker: sandbox.exec(['true'])", docker_true))
+    print(line("bwrap: sandbox.exec(['true'])", bwrap_true))
+    print(line("bwrap: sandbox.exec of the same pytest", bwrap_exec))
 
 
 if __name__ == "__main__":
