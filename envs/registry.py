@@ -7,6 +7,7 @@ import gymnasium
 ENV_ENTRY_POINTS: dict[str, str] = {
     "agentdata/Math-v0": "agentdata.envs.math.env:MathEnv",
     "agentdata/CodeRepair-v0": "agentdata.envs.code_repair.env:CodeRepairEnv",
+    "agentdata/Logic-v0": "agentdata.envs.logic.env:LogicEnv",
 }
 
 

@@ -1,0 +1,1 @@
+"""Logic environment: `agentdata/Logic-v0` (see README.md in this folder)."""
