@@ -83,6 +83,10 @@ class TextEnv(gymnasium.Env[str, str]):
         """Return the task named `task_id`, or draw one from `rng` when it is None."""
         raise NotImplementedError
 
+    def task_spec(self, task_id: str) -> TaskSpec:
+        """The task named `task_id`, loaded without starting an episode (e.g. its difficulty)."""
+        return self._load_task(task_id, np.random.default_rng(0))
+
     def _start(self, task: TaskSpec) -> str:
         """Set up the episode state for `task`; return the first observation."""
         raise NotImplementedError
@@ -146,10 +150,7 @@ class TextEnv(gymnasium.Env[str, str]):
                 detail={"error_type": outcome.verdict.error_type},
             )
         self.steps_taken += 1
-        retry_of = self._failed_at_state.get(state_key)
-        failed = outcome.failure is not None
-        if failed:
-            self._failed_at_state.setdefault(state_key, self.steps_taken - 1)
+        retry_of = self._link_retry(state_key, self.steps_taken - 1, outcome)
         terminated = outcome.terminated and not self.done
         truncated = not terminated and not self.done and self.steps_taken >= self.max_steps
         self.done = self.done or terminated or truncated
@@ -167,6 +168,17 @@ class TextEnv(gymnasium.Env[str, str]):
         }
         self.last_verifier_s = outcome.verifier_s
         return obs, float(outcome.reward), terminated, truncated, info
+
+    def _link_retry(self, state_key: str, index: int, outcome: Outcome) -> int | None:
+        """`retry_of` of step `index`: the earlier failed step whose sub-goal it re-attempts.
+
+        Default sub-goal: progress from a state. A failed step leaves the state unchanged, so
+        the next steps from that state re-attempt it (environments may define their own).
+        """
+        retry_of = self._failed_at_state.get(state_key)
+        if outcome.failure is not None:
+            self._failed_at_state.setdefault(state_key, index)
+        return retry_of
 
     def render(self) -> str | None:
         if self.render_mode == "ansi":

@@ -8,6 +8,7 @@ import typer
 
 from agentdata.cli import (
     inspect_cmds,
+    mine_cmd,
     replay_cmds,
     rollout_cmd,
     sandbox_cmd,
@@ -26,7 +27,9 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for module in (rollout_cmd, inspect_cmds, replay_cmds, tasks_cmd, sandbox_cmd, schema_cmd):
+    for module in (
+        rollout_cmd, inspect_cmds, replay_cmds, mine_cmd, tasks_cmd, sandbox_cmd, schema_cmd
+    ):
         module.register(app)
     return app
 

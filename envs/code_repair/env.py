@@ -76,6 +76,7 @@ class CodeRepairEnv(TextEnv):
         self._box_error: str | None = None
         self.loaded: LoadedTask | None = None
         self._snapshot: JsonValue | None = None
+        self._tests_failed_at: int | None = None  # first failing test run not yet fixed
 
     # -- tasks --------------------------------------------------------------------------
     def list_tasks(self) -> Sequence[str]:
@@ -118,6 +119,7 @@ class CodeRepairEnv(TextEnv):
         self.loaded = self._suite[task.id]
         self._snapshot = None
         self._box_error = None
+        self._tests_failed_at = None
         self._box = self._acquire(self.loaded)  # sandbox errors here are real errors: raise
         # A fresh workspace equals the repo: its state is known without scanning the sandbox.
         self._snapshot = {
@@ -176,6 +178,23 @@ class CodeRepairEnv(TextEnv):
             return judge.judge_run(self.loaded, run, tests, self.test_timeout_s)
         graded = grade(box, self.loaded, timeout=self.test_timeout_s)
         return judge.judge_submit(self.loaded, graded, self.test_timeout_s)
+
+    def _link_retry(self, state_key: str, index: int, outcome: Outcome) -> int | None:
+        """Sub-goal of a test run: its failing tests now passing (see README, "Retries").
+
+        A `run_tests`/`submit` step re-attempts the first test run that failed since the tests
+        last passed; other steps (a malformed call, a bad edit) link by state as in TextEnv.
+        """
+        tool = (outcome.parsed_action or {}).get("tool")
+        if tool not in ("run_tests", "submit"):
+            return super()._link_retry(state_key, index, outcome)
+        retry_of = self._tests_failed_at
+        if outcome.failure is not None and outcome.failure.kind == "test_failure":
+            if self._tests_failed_at is None:
+                self._tests_failed_at = index
+        elif outcome.verdict is not None and outcome.verdict.label == "correct":
+            self._tests_failed_at = None
+        return retry_of
 
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> JsonValue:

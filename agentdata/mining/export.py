@@ -1,0 +1,239 @@
+"""Writing an export: dedupe, --verify, --balance, JSONL or Parquet, temp file + rename, card.
+
+The export is written under a temporary name in the output's directory and renamed into
+place only when complete, so an interrupted export never leaves a half-written file under
+the final name. Memory holds one digest per distinct sample and the per-stratum counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from agentdata.errors import ConfigError
+from agentdata.mining import arrow
+from agentdata.mining.kinds import Sample
+
+Reexecute = Callable[[str, int], Sequence[tuple[bool, bool]] | None]
+"""(episode id, last step index) -> per re-executed step (passed, failed); None: unreplayable."""
+
+FORMATS = ("jsonl", "parquet")
+_SPACE = re.compile(r"\s+")
+_BATCH = 1000
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote (`--json` prints `as_json`)."""
+
+    kind: str
+    path: Path
+    card: Path
+    samples: int = 0
+    by_error_type: Counter[str] = field(default_factory=Counter)
+    by_env: Counter[str] = field(default_factory=Counter)
+    by_difficulty: Counter[str] = field(default_factory=Counter)
+    episodes: set[str] = field(default_factory=set)
+    mined: int = 0
+    duplicates: int = 0
+    unverified: int = 0
+    unbalanced: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """{"samples", "by_kind", "by_error_type", "episodes", ...} for `mine --json`."""
+        return {
+            "samples": self.samples,
+            "by_kind": {self.kind: self.samples},
+            "by_error_type": dict(sorted(self.by_error_type.items())),
+            "episodes": len(self.episodes),
+            "mined": self.mined,
+            "duplicates": self.duplicates,
+            "dropped_unverified": self.unverified,
+            "dropped_by_balance": self.unbalanced,
+            "path": str(self.path),
+            "card": str(self.card),
+        }
+
+
+def card_path(out: Path) -> Path:
+    """The data card beside an export: `x.jsonl` -> `x.card.md`."""
+    return out.with_name(f"{out.stem}.card.md")
+
+
+def check_output(out: Path, force: bool) -> None:
+    """Refuse to overwrite an existing export (or its card) without --force."""
+    for path in (out, card_path(out)):
+        if path.exists() and not force:
+            raise ConfigError(f"{path} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise ConfigError(f"output directory {out.parent} does not exist")
+
+
+def content_key(row: dict[str, Any]) -> bytes:
+    """Digest of a row's training content, whitespace-normalised (provenance excluded)."""
+    content = {k: v for k, v in row.items() if k not in ("provenance", "difficulty", "error_type")}
+    return hashlib.blake2b(orjson.dumps(_normalise(content), option=orjson.OPT_SORT_KEYS),
+                           digest_size=16).digest()  # fmt: skip
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SPACE.sub(" ", value).strip()
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    return value
+
+
+def stratum(sample: Sample) -> tuple[str, str]:
+    """--balance strata: (difficulty, error type)."""
+    return (str(sample.difficulty), str(sample.error_type))
+
+
+class _Verifier:
+    """Re-checks each sample's claims against a re-execution of its episode (cached)."""
+
+    def __init__(self, reexecute: Reexecute) -> None:
+        self.reexecute = reexecute
+        self._episode: str | None = None
+        self._result: Sequence[tuple[bool, bool]] | None = None
+
+    def ok(self, sample: Sample) -> bool:
+        if sample.episode_id is None or not sample.claims:
+            return True  # aggregate rows (groups, curriculum) carry no fix to re-execute
+        last = max(i for i, _ in sample.claims)
+        if sample.episode_id != self._episode or (
+            self._result is not None and len(self._result) <= last
+        ):
+            self._episode, self._result = sample.episode_id, self.reexecute(sample.episode_id, last)
+        if self._result is None or len(self._result) <= last:
+            return False
+        for idx, want in sample.claims:
+            passed, failed = self._result[idx]
+            if (want == "passed" and not passed) or (want == "failed" and not failed):
+                return False
+            if want == "not_failed" and failed:
+                return False
+        return True
+
+
+def write_export(
+    samples: Iterable[Sample],
+    *,
+    kind: str,
+    out: Path,
+    fmt: str = "jsonl",
+    force: bool = False,
+    dedupe: bool = True,
+    balance: bool = False,
+    reexecute: Reexecute | None = None,
+    card: Callable[[ExportReport], str],
+) -> ExportReport:
+    """Write `samples` to `out` atomically, with a data card beside it; return the counts."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    check_output(out, force)
+    if fmt == "parquet":
+        arrow.pyarrow_module()  # fail before mining, not after
+    report = ExportReport(kind, out, card_path(out))
+    verifier = _Verifier(reexecute) if reexecute is not None else None
+    temps: list[Path] = []
+    try:
+        spool = _temp(out, temps)
+        strata: Counter[tuple[str, str]] = Counter()
+        seen: set[bytes] = set()
+        with spool.open("wb") as fh:
+            for sample in samples:
+                report.mined += 1
+                if dedupe:
+                    key = content_key(sample.row)
+                    if key in seen:
+                        report.duplicates += 1
+                        continue
+                    seen.add(key)
+                if verifier is not None and not verifier.ok(sample):
+                    report.unverified += 1
+                    continue
+                strata[stratum(sample)] += 1
+                fh.write(orjson.dumps(sample.row) + b"\n")
+        seen.clear()
+        cap = min(strata.values()) if balance and strata else None
+        final = _temp(out, temps)
+        rows = _counted(_kept(_read(spool), cap, report), report)
+        if fmt == "jsonl":
+            with final.open("wb") as fh:
+                fh.writelines(orjson.dumps(r) + b"\n" for r in rows)
+        else:
+            _write_parquet(rows, kind, final)
+        card_tmp = _temp(out, temps)
+        card_tmp.write_text(card(report), encoding="utf-8")
+        os.replace(final, out)
+        os.replace(card_tmp, report.card)
+    finally:
+        for path in temps:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+    return report
+
+
+def _temp(out: Path, temps: list[Path]) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    temps.append(Path(name))
+    return temps[-1]
+
+
+def _read(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as fh:
+        for line in fh:
+            yield orjson.loads(line)
+
+
+def _kept(
+    rows: Iterator[dict[str, Any]], cap: int | None, report: ExportReport
+) -> Iterator[dict[str, Any]]:
+    """Rows kept by --balance: the first `cap` of every stratum (episode-id order)."""
+    taken: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        key = (str(row.get("difficulty")), str(row.get("error_type")))
+        if cap is not None and taken[key] >= cap:
+            report.unbalanced += 1
+            continue
+        taken[key] += 1
+        yield row
+
+
+def _counted(rows: Iterator[dict[str, Any]], report: ExportReport) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        report.samples += 1
+        prov = row["provenance"]
+        report.by_env[prov["env_id"]] += 1
+        report.by_difficulty[str(row.get("difficulty"))] += 1
+        if row.get("error_type"):
+            report.by_error_type[row["error_type"]] += 1
+        report.episodes.update(prov["episode_ids"])
+        yield row
+
+
+def _write_parquet(rows: Iterator[dict[str, Any]], kind: str, path: Path) -> None:
+    pa = arrow.pyarrow_module()
+    schema = arrow.schema(kind)
+    with pa.parquet.ParquetWriter(str(path), schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= _BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        writer.write_table(pa.Table.from_pylist(batch, schema=schema))
