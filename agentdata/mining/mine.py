@@ -97,7 +97,5 @@ def _curriculum_order(samples: Iterator[Sample], req: MineRequest) -> Iterator[S
         if (req.drop_always_solved and rate == 1.0) or (req.drop_never_solved and rate == 0.0):
             continue
         rows.append(sample)
-    rows.sort(
-        key=lambda s: (-float(s.row["pass_rate"]), s.difficulty or 0, str(s.row["task_id"]))
-    )
+    rows.sort(key=lambda s: (-float(s.row["pass_rate"]), s.difficulty or 0, str(s.row["task_id"])))
     yield from rows

@@ -43,8 +43,13 @@ def record_oracle_run(
                   episodes=episodes, package_version=package_version())
     )  # fmt: skip
     kwargs: dict[str, Any] = dict(env_kwargs)
-    rec = Recorder(gymnasium.make(env_id, **kwargs), store, env_id=env_id, env_kwargs=env_kwargs,
-                   autoflush=False)
+    rec = Recorder(
+        gymnasium.make(env_id, **kwargs),
+        store,
+        env_id=env_id,
+        env_kwargs=env_kwargs,
+        autoflush=False,
+    )
     known: dict[str, int] = {}
     try:
         for i in range(episodes):
@@ -63,7 +68,9 @@ def record_oracle_run(
             store.flush()
             mistakes = list(agent.mistakes)
             known[episode_id] = (
-                detected_mistakes(mistakes) if env_id.startswith("agentdata/Math") else len(mistakes)
+                detected_mistakes(mistakes)
+                if env_id.startswith("agentdata/Math")
+                else len(mistakes)
             )
     finally:
         rec.close()

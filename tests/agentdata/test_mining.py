@@ -15,7 +15,9 @@ MATH = "agentdata/Math-v0"
 
 
 def _failed(step: StepRecord) -> bool:
-    return step.failure is not None or (step.verdict is not None and step.verdict.label == "incorrect")
+    return step.failure is not None or (
+        step.verdict is not None and step.verdict.label == "incorrect"
+    )
 
 
 def _passed(step: StepRecord) -> bool:
@@ -26,7 +28,9 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def _mine(store: Store, tmp_path: Path, kind: str, run: str = "noisy", **kw: Any) -> list[dict[str, Any]]:
+def _mine(
+    store: Store, tmp_path: Path, kind: str, run: str = "noisy", **kw: Any
+) -> list[dict[str, Any]]:
     out = tmp_path / f"{run}-{kind}.jsonl"
     report = mine(store, MineRequest(run_id=run, kind=kind, out=out, **kw))
     rows = _rows(out)
