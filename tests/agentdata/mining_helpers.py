@@ -19,7 +19,7 @@ from agentdata.version import package_version
 
 
 def detected_mistakes(mistakes: list[str]) -> int:
-    """Slips the verifier caught: the math oracle appends "undetected" after a missed one."""
+    """Slips the verifier caught: math and logic oracles append "undetected" after a missed one."""
     return len([m for m in mistakes if m != "undetected"]) - mistakes.count("undetected")
 
 
@@ -69,7 +69,7 @@ def record_oracle_run(
             mistakes = list(agent.mistakes)
             known[episode_id] = (
                 detected_mistakes(mistakes)
-                if env_id.startswith("agentdata/Math")
+                if not env_id.startswith("agentdata/CodeRepair")
                 else len(mistakes)
             )
     finally:

@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from agentdata.mining import MineRequest, mine
 from agentdata.schemas import StepRecord
 from agentdata.store import Store
 from tests.agentdata.mining_helpers import record_oracle_run
 
 MATH = "agentdata/Math-v0"
+LOGIC = "agentdata/Logic-v0"
 
 
 def _failed(step: StepRecord) -> bool:
@@ -38,10 +41,11 @@ def _mine(
     return rows
 
 
+@pytest.mark.parametrize("env_id", [MATH, LOGIC])
 def test_correction_samples_equal_the_cycles_counted_by_the_oracle(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, env_id: str
 ) -> None:
-    known = record_oracle_run(store, "noisy", MATH, {}, episodes=20, error_rate=0.5, seed=7)
+    known = record_oracle_run(store, "noisy", env_id, {}, episodes=20, error_rate=0.5, seed=7)
     assert sum(known.values()) >= 10  # the test means something
     rows = _mine(store, tmp_path, "correction")
     assert len(rows) == sum(known.values())
@@ -61,14 +65,15 @@ def test_correction_samples_equal_the_cycles_counted_by_the_oracle(
         ]
         assert row["prompt"][0]["role"] == "system" and row["prompt"][1]["role"] == "user"
         assert row["error_type"] == failed.verdict.error_type  # type: ignore[union-attr]
-        assert prov["run_id"] == "noisy" and prov["env_id"] == MATH
+        assert prov["run_id"] == "noisy" and prov["env_id"] == env_id
         assert prov["verifiers"] and json.loads(prov["policy"])["name"] == "oracle"
         assert isinstance(row["difficulty"], int)
     assert per_episode == {k: v for k, v in known.items() if v}
 
 
-def test_dpo_rejected_failed_and_chosen_passed(store: Store, tmp_path: Path) -> None:
-    known = record_oracle_run(store, "noisy", MATH, {}, episodes=12, error_rate=0.6, seed=3)
+@pytest.mark.parametrize("env_id", [MATH, LOGIC])
+def test_dpo_rejected_failed_and_chosen_passed(store: Store, tmp_path: Path, env_id: str) -> None:
+    known = record_oracle_run(store, "noisy", env_id, {}, episodes=12, error_rate=0.6, seed=3)
     rows = _mine(store, tmp_path, "dpo")
     assert len(rows) == sum(known.values()) > 0
     for row in rows:
