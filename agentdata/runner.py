@@ -19,7 +19,7 @@ from typing import Any
 import gymnasium
 from pydantic import JsonValue
 
-from agentdata.envs import register_envs
+from agentdata.envs import make
 from agentdata.errors import ConfigError, RunMismatchError
 from agentdata.policies import Policy, Turn, make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
@@ -56,16 +56,8 @@ def episode_id_for(run_id: str, slot: int, attempt: int) -> str:
 
 
 def make_env(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str, str]:
-    """`gymnasium.make` with agentdata envs registered and errors made typed."""
-    register_envs()
-    if env_id not in gymnasium.registry:
-        known = ", ".join(sorted(k for k in gymnasium.registry if k.startswith("agentdata/")))
-        raise ConfigError(f"unknown environment {env_id!r}; installed: {known}")
-    try:
-        kwargs: dict[str, Any] = dict(env_kwargs)
-        return gymnasium.make(env_id, **kwargs)
-    except Exception as exc:  # any constructor failure is a configuration problem to report
-        raise ConfigError(f"cannot create {env_id} with {env_kwargs}: {exc}") from exc
+    """`agentdata.make` with the kwargs as recorded (a dict)."""
+    return make(env_id, **env_kwargs)
 
 
 @dataclass

@@ -1,7 +1,29 @@
-"""The root of every error the environments package raises on purpose."""
+"""The error branches environments raise (re-exported from `agentdata.errors`, the one tree).
+
+`EnvError` is kept as another name of `AgentdataError` for code written before the tree
+had branches; new code raises a branch (`TaskError`, `ActionError`, `VerifierError`,
+`SandboxError`, `ConfigError`).
+"""
 
 from __future__ import annotations
 
+from agentdata.errors import (
+    ActionError,
+    AgentdataError,
+    ConfigError,
+    SandboxError,
+    TaskError,
+    VerifierError,
+)
 
-class EnvError(Exception):
-    """Base of all errors raised by `envs` (task files, sandboxes, patches, verifiers)."""
+EnvError = AgentdataError
+
+__all__ = [
+    "ActionError",
+    "AgentdataError",
+    "ConfigError",
+    "EnvError",
+    "SandboxError",
+    "TaskError",
+    "VerifierError",
+]

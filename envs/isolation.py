@@ -25,12 +25,14 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from agentdata.errors import VerifierError
+
 DEFAULT_TIMEOUT_S = 5.0
 DEFAULT_START_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
 
-class IsolationError(Exception):
+class IsolationError(VerifierError):
     """Base of the errors raised by `IsolatedWorker`."""
 
 

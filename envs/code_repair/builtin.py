@@ -31,13 +31,14 @@ from agentdata.envs.code_repair.taskformat import (
     load_suite,
     write_task,
 )
+from agentdata.errors import TaskError
 
 MANIFEST = Path(__file__).parent / "builtin_suite.json"
 MANIFEST_FORMAT = 1
 _COMPLETE = ".complete"
 
 
-class BuiltinSuiteError(Exception):
+class BuiltinSuiteError(TaskError):
     """The manifest does not materialise into the tasks it describes."""
 
 

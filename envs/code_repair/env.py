@@ -28,6 +28,7 @@ from agentdata.envs.code_repair.sandbox import (
 )
 from agentdata.envs.code_repair.taskformat import LoadedTask, load_suite
 from agentdata.envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
+from agentdata.errors import ConfigError
 from agentdata.schemas import Failure, JsonValue, TaskSpec
 
 BACKENDS = ("docker", "bwrap")
@@ -38,7 +39,7 @@ _FILE_TOOLS = {
 _WRITING_TOOLS = frozenset({"edit", "write_file", "run_tests", "submit"})
 
 
-class CodeRepairConfigError(ValueError):
+class CodeRepairConfigError(ConfigError):
     """Bad environment kwargs, or a task id that is not in the suite."""
 
 

@@ -37,7 +37,7 @@ from agentdata.envs.code_repair.taskformat import (
     Task,
     write_task,
 )
-from agentdata.envs.errors import EnvError
+from agentdata.errors import TaskError
 
 SUITE_DIR = Path(__file__).parent / "suite"
 LIBRARIES = ("intervals", "inventory", "textkit")
@@ -46,7 +46,7 @@ BATCH = 8
 CPU_LIMIT_S = 6
 
 
-class GenerateError(EnvError):
+class GenerateError(TaskError):
     """The suite cannot be generated (bad output dir, library tests broken, too few mutants)."""
 
 

@@ -16,6 +16,7 @@ from agentdata.envs.code_repair.sandbox import (
     resolve_path,
 )
 from agentdata.envs.code_repair.tools import ToolCall
+from agentdata.errors import ActionError
 from agentdata.schemas import JsonValue
 
 MAX_LIST_ENTRIES = 500
@@ -33,7 +34,7 @@ _INSIDE = (
 _ESCAPE, _MISSING = 3, 4
 
 
-class ToolError(Exception):
+class ToolError(ActionError):
     """The call cannot be carried out as asked; the message tells the agent why."""
 
 

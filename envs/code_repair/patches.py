@@ -15,14 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from agentdata.envs.errors import EnvError
+from agentdata.errors import ActionError
 
 NO_NEWLINE = "\\ No newline at end of file"
 DEV_NULL = "/dev/null"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-class PatchError(EnvError):
+class PatchError(ActionError):
     """Base of patch errors."""
 
 

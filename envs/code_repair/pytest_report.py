@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from agentdata.envs.errors import EnvError
+from agentdata.errors import VerifierError
 
 # Arguments every run needs so the report is parseable and nothing is cached between runs.
 PYTEST_REPORT_ARGS: tuple[str, ...] = ("-p", "no:cacheprovider", "-o", "junit_family=xunit1")
@@ -21,7 +21,7 @@ MAX_MESSAGE_CHARS = 500
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-class PytestReportError(EnvError):
+class PytestReportError(VerifierError):
     """The JUnit XML is missing, empty or not a pytest report."""
 
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE
-from agentdata.envs.errors import EnvError
+from agentdata.errors import TaskError
 from agentdata.schemas.hashing import content_hash
 from agentdata.schemas.json_types import JsonValue
 
@@ -48,7 +48,7 @@ __all__ = [
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 
 
-class TaskFormatError(EnvError):
+class TaskFormatError(TaskError):
     """A task or suite directory does not follow the format."""
 
     def __init__(self, path: Path, message: str, field: str | None = None) -> None:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from agentdata.errors import ActionError
 from agentdata.schemas import JsonValue
 
 TOOL_NAMES = ("list_dir", "read_file", "search", "edit", "write_file", "run_tests", "submit")
@@ -34,7 +35,7 @@ _ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 
-class ToolCallError(Exception):
+class ToolCallError(ActionError):
     """The action is not a usable tool call; the message explains it to the agent."""
 
     def __init__(self, kind: Literal["parse_error", "invalid_action"], message: str) -> None:

@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from agentdata.envs.math.answers import boxed_content
 from agentdata.envs.math.errors import MathEnvError
+from agentdata.errors import ActionError
 
 LABELS: tuple[str, ...] = (
     "add",
@@ -55,7 +56,7 @@ _GLUE = frozenset("√∛:\\_")
 _TIMES = re.compile(r"(?<=[\d)])\s*[x×]\s*(?=[\d(.])")
 
 
-class ActionParseError(MathEnvError):
+class ActionParseError(MathEnvError, ActionError):
     """An action that cannot be read (empty, a step without a claim, a bad claim)."""
 
 

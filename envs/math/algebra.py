@@ -12,6 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from agentdata.envs.math.exact import Node
+from agentdata.errors import VerifierError
 
 MAX_SYMBOLIC_EXPONENT = 16
 MAX_DEGREE = 8
@@ -19,7 +20,7 @@ MAX_DEGREE = 8
 JsonDict = dict[str, object]
 
 
-class AlgebraError(Exception):
+class AlgebraError(VerifierError):
     """The expression is outside what the symbolic checker supports."""
 
 

@@ -1,13 +1,15 @@
-"""Typed errors of the math environment (one tree rooted at MathEnvError)."""
+"""Typed errors of the math environment: `MathEnvError` and branches of `agentdata.errors`."""
 
 from __future__ import annotations
 
+from agentdata.errors import AgentdataError, ConfigError, TaskError, VerifierError
 
-class MathEnvError(Exception):
+
+class MathEnvError(AgentdataError):
     """Base of every error raised by `agentdata.envs.math`."""
 
 
-class ExactError(MathEnvError):
+class ExactError(MathEnvError, VerifierError):
     """The exact evaluator refused an expression."""
 
 
@@ -27,11 +29,11 @@ class ExactDomainError(ExactError):
     """The expression has no exact rational value (division by zero, x^(1/2), unbound name)."""
 
 
-class AnswerParseError(MathEnvError):
+class AnswerParseError(MathEnvError, VerifierError):
     """A final answer could not be read as numbers."""
 
 
-class TaskFileError(MathEnvError):
+class TaskFileError(MathEnvError, TaskError):
     """A JSONL task file is malformed; the message names the file and line."""
 
     def __init__(self, path: str, line: int, reason: str) -> None:
@@ -41,12 +43,21 @@ class TaskFileError(MathEnvError):
         self.reason = reason
 
 
-class UnknownTaskError(MathEnvError, KeyError):
+class UnknownTaskError(MathEnvError, TaskError, KeyError):
     """A task id that the environment cannot load."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown task"
 
 
-class ConfigError(MathEnvError, ValueError):
-    """Invalid environment keyword arguments."""
+__all__ = [
+    "AnswerParseError",
+    "ConfigError",  # the one `agentdata.errors.ConfigError` (a ValueError), re-exported
+    "ExactDomainError",
+    "ExactError",
+    "ExactLimitError",
+    "ExactSyntaxError",
+    "MathEnvError",
+    "TaskFileError",
+    "UnknownTaskError",
+]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from agentdata.envs.errors import EnvError
+from agentdata.errors import SandboxError
 
-
-class SandboxError(EnvError):
-    """Base class of every error raised by the sandbox layer."""
+__all__ = [
+    "PathEscapeError",
+    "SandboxCrashedError",
+    "SandboxError",
+    "SandboxFileError",
+    "SandboxFileNotFoundError",
+    "SandboxStateError",
+    "SandboxUnavailableError",
+]
 
 
 class SandboxUnavailableError(SandboxError):
