@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from agentdata.envs.logic.errors import FormulaError, LogicEnvError
 from agentdata.envs.logic.formula import Formula, fmt
 from agentdata.envs.logic.parser import MAX_FORMULA_CHARS, parse_formula
+from agentdata.errors import ActionError
 
 ANSWERS = ("True", "False", "Unknown")
 MAX_CITES = 16
@@ -22,7 +23,7 @@ _ID = re.compile(r"^(?P<kind>[ps])(?P<num>[1-9]\d{0,5})$")
 _RULE = re.compile(r"^[a-z_]{1,40}$")
 
 
-class ActionParseError(LogicEnvError):
+class ActionParseError(LogicEnvError, ActionError):
     """The action is not one of the two forms (the message says what is wrong)."""
 
 

@@ -1,15 +1,15 @@
-"""Typed errors of the logic environment (rooted at `agentdata.errors.AgentdataError`)."""
+"""Typed errors of the logic environment: `LogicEnvError` and branches of `agentdata.errors`."""
 
 from __future__ import annotations
 
-from agentdata.errors import AgentdataError
+from agentdata.errors import AgentdataError, ConfigError, TaskError, VerifierError
 
 
 class LogicEnvError(AgentdataError):
     """Base of every error raised by `agentdata.envs.logic`."""
 
 
-class FormulaError(LogicEnvError):
+class FormulaError(LogicEnvError, VerifierError):
     """A formula does not parse or is beyond the hard limits; `column` is 1-based."""
 
     def __init__(
@@ -21,16 +21,21 @@ class FormulaError(LogicEnvError):
         self.limit = limit
 
 
-class TaskFileError(LogicEnvError):
+class TaskFileError(LogicEnvError, TaskError):
     """A JSONL task file cannot be read at all (missing, too large, no valid task)."""
 
 
-class UnknownTaskError(LogicEnvError, KeyError):
+class UnknownTaskError(LogicEnvError, TaskError, KeyError):
     """A task id that the environment cannot load."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown task"
 
 
-class ConfigError(LogicEnvError, ValueError):
-    """Invalid environment keyword arguments."""
+__all__ = [
+    "ConfigError",  # the one `agentdata.errors.ConfigError` (a ValueError), re-exported
+    "FormulaError",
+    "LogicEnvError",
+    "TaskFileError",
+    "UnknownTaskError",
+]

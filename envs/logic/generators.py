@@ -17,6 +17,7 @@ import numpy as np
 
 from agentdata.envs.logic.errors import LogicEnvError
 from agentdata.envs.logic.formula import Formula
+from agentdata.errors import TaskError
 
 DIFFICULTIES: tuple[int, ...] = (1, 2, 3, 4, 5)
 MAX_SEED = 2**31 - 1
@@ -24,7 +25,7 @@ _ID = re.compile(r"^([a-z_]+)-d([1-5])-s(\d{1,10})$")
 ANSWER_OF = {"entailed": "True", "refuted": "False", "neither": "Unknown"}
 
 
-class GeneratorError(LogicEnvError):
+class GeneratorError(LogicEnvError, TaskError):
     """A generator produced a task its intended answer and the solver disagree on."""
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agentdata.envs.logic.formula import Atom, Bin, Formula, Not, Quant
+from agentdata.errors import VerifierError
 
 MAX_GROUND_NODES = 20_000
 Clause = list[int]
 
 
-class _OutOfFragment(Exception):
+class _OutOfFragment(VerifierError):
     """An existential under a universal, or a grounding beyond the size limit."""
 
 

@@ -64,10 +64,11 @@ def test_every_exception_class_derives_from_agentdata_error() -> None:
 
 def test_branches_keep_the_builtin_bases_callers_catch() -> None:
     from agentdata.envs.code_repair.env import CodeRepairConfigError
+    from agentdata.envs.logic.errors import ConfigError as LogicConfigError
     from agentdata.envs.math.errors import ConfigError as MathConfigError
     from agentdata.envs.math.errors import UnknownTaskError
 
-    assert MathConfigError is agentdata.ConfigError  # one ConfigError
+    assert MathConfigError is LogicConfigError is agentdata.ConfigError  # one ConfigError
     assert issubclass(CodeRepairConfigError, agentdata.ConfigError)
     assert issubclass(agentdata.ConfigError, ValueError)
     assert issubclass(UnknownTaskError, KeyError)
