@@ -34,7 +34,7 @@ from agentdata.envs.code_repair.sandbox.base import (
     Sandbox,
 )
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
-from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer
+from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer, with_env
 
 HOST_GRACE_S = 5.0
 
@@ -89,7 +89,7 @@ class BwrapSandbox(Sandbox):
             shutil.rmtree(self._host_ws, ignore_errors=True)
             self._host_ws = None
 
-    def _argv(self, env: Mapping[str, str], workdir: str) -> list[str]:
+    def _argv(self, workdir: str) -> list[str]:
         assert self._bwrap is not None and self._host_ws is not None
         args = [self._bwrap, "--unshare-all", "--as-pid-1", "--die-with-parent", "--new-session"]
         args += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
@@ -109,7 +109,6 @@ class BwrapSandbox(Sandbox):
         args += ["--bind", str(self._host_ws), WORKSPACE, "--chdir", workdir, "--clearenv"]
         merged = dict(SANDBOX_ENV)
         merged["PATH"] = ":".join([*python_bins, merged["PATH"]])
-        merged.update(env)
         for key in sorted(merged):
             args += ["--setenv", key, merged[key]]
         return args
@@ -125,7 +124,8 @@ class BwrapSandbox(Sandbox):
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
     ) -> ExecResult:
         init = [os.path.realpath(sys.executable), "-I", "-S", "-c", BWRAP_INIT_PY]
-        cmd = [*self._argv(env or {}, workdir), "--", *init, f"{timeout:.3f}", *argv]
+        # The caller's variables reach the command only, never PID 1 (think LD_PRELOAD).
+        cmd = [*self._argv(workdir), "--", *init, f"{timeout:.3f}", *with_env(argv, env)]
         start = time.monotonic()
         config = self.config
         try:

@@ -33,7 +33,7 @@ from agentdata.envs.code_repair.sandbox.docker_container import (
 )
 from agentdata.envs.code_repair.sandbox.docker_io import pump
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError
-from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer
+from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer, with_env
 
 __all__ = ["DEFAULT_IMAGE", "DockerConfig", "DockerSandbox", "docker_client"]
 
@@ -119,7 +119,7 @@ class DockerSandbox(Sandbox):
 
         api = self._client.api
         agent = f"{SANDBOX_UID}:{SANDBOX_UID}"
-        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, *argv]
+        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, *with_env(argv, env)]
         start = time.monotonic()
         try:
             exec_id = api.exec_create(
@@ -128,7 +128,6 @@ class DockerSandbox(Sandbox):
                 stdin=stdin is not None,
                 user="0:0",  # the wrapper; it runs `argv` as the agent's user
                 workdir=workdir,
-                environment=dict(env or {}),
             )["Id"]
             sock = api.exec_start(exec_id, socket=True)
         except docker.errors.DockerException as err:

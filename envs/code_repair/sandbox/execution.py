@@ -20,6 +20,11 @@ PID 1 of a fresh pid namespace per call instead (see there).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 # $1: timeout in seconds; $2: uid:gid to run the command as; the rest is the command
 # (argv). `setpriv` is in util-linux (essential in Debian); images without it drop the ids
 # with Python instead (127 for a missing command, as `sh` says).
@@ -98,6 +103,24 @@ while True:
         os._exit(137)
     signal.sigtimedwait({signal.SIGCHLD}, left)
 """
+
+def with_env(argv: Sequence[str], env: Mapping[str, str] | None) -> list[str]:
+    """`argv` with `env` added to its environment by `env(1)`, run as the agent's user.
+
+    The root wrapper never gets the caller's variables (`LD_PRELOAD` or `PATH` pointing
+    into the workspace would run the agent's code as root); the command gets them after
+    the uid drop. A command whose name holds `=` goes through `sh -c 'exec "$@"'`, so that
+    `env` does not read it as one more assignment.
+    """
+    if not env:
+        return list(argv)
+    for name in env:
+        if not _ENV_NAME.fullmatch(name):
+            raise ValueError(f"invalid environment variable name: {name!r}")
+    pairs = [f"{k}={v}" for k, v in sorted(env.items())]
+    shim = ["/bin/sh", "-c", 'exec "$@"', "sh"] if "=" in argv[0] else []
+    return ["env", *pairs, *shim, *argv]
+
 
 # Exit statuses of the file helpers below; anything else is a crash of the helper.
 FILE_NOT_FOUND = 3

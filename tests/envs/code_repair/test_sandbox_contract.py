@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from agentdata.envs.code_repair.sandbox import Sandbox
+from agentdata.envs.code_repair.sandbox.execution import with_env
 from tests.envs.code_repair.sandbox_kit import Factory, attack
 
 LIST_CMDLINES = "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '"
@@ -92,3 +95,21 @@ def test_pid_1_is_out_of_the_agents_reach(make: Factory) -> None:
     assert res.stdout.startswith("State:") and "stopped" not in res.stdout, res
     res = box.exec("echo ok", timeout=30)
     assert (res.exit_code, res.stdout) == (0, "ok\n")
+
+
+
+def test_the_callers_environment_reaches_only_the_command(make: Factory) -> None:
+    box = make(None)
+    # Variables that would hand the agent whatever runs under them: a preloaded library
+    # (missing here, so each process started under it says so on stderr) and a PATH that
+    # finds the agent's own `setpriv` first. Only the command itself may see them.
+    env = {"LD_PRELOAD": "/workspace/evil.so", "PATH": "/workspace:/usr/bin:/bin", "X": "a=b"}
+    box.write_file("setpriv", "#!/bin/sh\necho HIJACKED\n")
+    box.exec("chmod +x setpriv")
+    res = box.exec(["/bin/sh", "-c", 'echo "$X|$PATH"'], env=env, timeout=30)
+    assert res.exit_code == 0 and res.stdout == "a=b|/workspace:/usr/bin:/bin\n", res
+    assert res.stderr.count("LD_PRELOAD") == 1, res.stderr  # the command's shell only
+    # A command whose name holds `=` is not taken for one more assignment by env(1).
+    assert with_env(["./a=b", "x"], {"X": "1"})[:3] == ["env", "X=1", "/bin/sh"]
+    with pytest.raises(ValueError):
+        box.exec("true", env={"BAD=NAME": "x"})
