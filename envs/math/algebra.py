@@ -35,6 +35,8 @@ def to_sympy(node: Node) -> object:
         return sympy.Rational(value.numerator, value.denominator)
     if op == "var":
         return sympy.Symbol(str(node[1]))
+    if op == "const":
+        return {"pi": sympy.pi, "inf": sympy.oo, "i": sympy.I}[str(node[1])]
     children = [to_sympy(child) for child in node[1:] if isinstance(child, tuple)]
     if op == "neg":
         return -children[0]  # type: ignore[operator]
@@ -52,10 +54,24 @@ def to_sympy(node: Node) -> object:
             raise AlgebraError("division by zero")
         return a / b if op == "div" else sympy.floor(a / b)  # type: ignore[operator]
     if op == "pow":
-        if not (getattr(b, "is_Integer", False) and abs(int(b)) <= MAX_SYMBOLIC_EXPONENT):  # type: ignore[call-overload]
-            raise AlgebraError(f"exponent must be an integer of at most {MAX_SYMBOLIC_EXPONENT}")
-        return a**b  # type: ignore[operator]
+        return _power(a, b)
     raise AlgebraError(f"unknown node {op!r}")
+
+
+def _power(base: object, exponent: object) -> object:
+    """`base ** exponent` for a rational exponent p/q with |p|, q <= 16 (odd roots are real)."""
+    import sympy
+
+    if not getattr(exponent, "is_Rational", False):
+        raise AlgebraError("the exponent must be a rational number")
+    p, q = int(exponent.p), int(exponent.q)  # type: ignore[attr-defined]
+    if abs(p) > MAX_SYMBOLIC_EXPONENT or q > MAX_SYMBOLIC_EXPONENT:
+        raise AlgebraError(f"exponent terms must be at most {MAX_SYMBOLIC_EXPONENT}")
+    if q == 1:
+        return base**p  # type: ignore[operator]
+    real = q % 2 and getattr(base, "is_number", False)  # odd roots of numbers are real roots
+    root = sympy.real_root(base, q) if real else base ** sympy.Rational(1, q)
+    return root**p
 
 
 def check_solution_set(lhs: Node, rhs: Node, var: str, expected: list[Fraction]) -> JsonDict:
@@ -105,3 +121,42 @@ def sympy_check_numeric(lhs: Node, rhs: Node) -> bool:
     import sympy
 
     return bool(sympy.simplify(to_sympy(lhs) - to_sympy(rhs)) == 0)  # type: ignore[operator]
+
+
+NUMERIC_DIGITS = 60
+
+
+def scalars_equal(
+    got: Node, got_places: int | None, expected: Node, exp_places: int | None, min_places: int
+) -> JsonDict:
+    """Exact (symbolic) equality of two answers; when exactly one side is a rounded decimal,
+    the other must round to it (see `answers.rounded_match`). {"equal": bool, "how": str}."""
+    import sympy
+
+    try:
+        g, e = to_sympy(got), to_sympy(expected)
+    except AlgebraError as exc:
+        return {"equal": False, "how": f"unsupported: {exc}"}
+    if g == e:
+        return {"equal": True, "how": "identical"}
+    special = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
+    if any(s in special for s in (g, e)) or any(
+        getattr(x, "has", lambda *_: False)(*special) for x in (g, e)
+    ):
+        return {"equal": False, "how": "infinite values differ"}
+    free = g.free_symbols | e.free_symbols  # type: ignore[attr-defined]
+    if not free and (got_places is None) != (exp_places is None):
+        places = exp_places if exp_places is not None else got_places
+        assert places is not None
+        if exp_places is not None or places >= min_places:
+            diff = sympy.N(g - e, NUMERIC_DIGITS)  # type: ignore[operator]
+            tol = sympy.Rational(1, 2) * sympy.Rational(10) ** (-places)
+            return {"equal": bool(abs(diff) <= tol), "how": f"rounded to {places} places"}
+    diff = sympy.simplify(g - e)  # type: ignore[operator]
+    if diff == 0:
+        return {"equal": True, "how": "exact"}
+    if free or diff.is_zero is False:
+        return {"equal": False, "how": "exact", "difference": str(diff)[:200]}
+    value = abs(sympy.N(diff, NUMERIC_DIGITS))
+    equal = bool(value < sympy.Rational(1, 10 ** (NUMERIC_DIGITS - 5)))
+    return {"equal": equal, "how": f"numeric, {NUMERIC_DIGITS} digits"}

@@ -1,47 +1,60 @@
-"""Final-answer comparison: numbers, fractions, decimals and simple LaTeX, exactly.
+"""Final-answer comparison: exact by default, rounded decimals by the precision written.
 
-Accepted forms: `72`, `-3/4`, `1,000` (thousands separators), `0.25`, `25%` (compared as 25),
-`$1,200.50`, `\\$5`, `\\boxed{...}`, `\\frac{a}{b}` (also `\\dfrac`, `\\tfrac`), `\\cdot`,
-`\\times`, trailing unit words (`72 clips`), lists `-2, 3` / `x = 1, y = 2` / `{-2, 3}` /
-`x = -2 or x = 3`.
+Answers are read into kinds by `answer_read.read_answer` (numbers and expressions, equations,
+multiple-choice letters, words, base-b numerals, sets, lists of solutions, tuples and
+intervals, unions, matrices). Comparison rules, each with an example in envs/math/README.md:
 
-Tolerance (documented in envs/math/README.md): values are exact rationals and must be equal,
-except that a decimal written with k >= 2 decimals also matches when it is the expected value
-correctly rounded to k places (|got - expected| <= 0.5 * 10^-k), and any value within a
-relative 1e-9 of the expected one matches. Lists without variable names compare as sets of
-values; lists with names compare by name. A text that cannot be read is an AnswerParseError
-(reported as a format error), never a wrong answer.
+* Numbers and expressions are equal only when exactly equal: rationals in-process (`Fraction`),
+  radicals, `\\pi`, complex and symbolic answers by sympy through `symbolic` (the env's isolated
+  worker), on ASTs built by our own parser (never sympy's `eval`-based one).
+* A numeric tolerance applies only when exactly one side is a rounded decimal (written with a
+  decimal point): the exact side must round to it at the decimal's written precision
+  (`0.33` accepts `1/3`). A submitted decimal needs at least `min_places` places (2 for
+  answers) to be taken as rounded. Two decimals, or two exact values, must be equal.
+* Sets ignore order and repeats; lists of solutions ignore order but count repeats
+  (`2` is not `2, 2`); tuples, points and intervals keep order and brackets; unions of
+  intervals ignore the order of their parts; matrices compare entrywise.
+
+A text that cannot be read is an AnswerParseError (a format error), never a wrong answer.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from agentdata.envs.math.errors import AnswerParseError, ExactError
-from agentdata.envs.math.exact import evaluate, format_fraction, literal_places, parse, variables
+from agentdata.envs.math import algebra
+from agentdata.envs.math.answer_read import (
+    Answer,
+    Based,
+    Bracketed,
+    Choice,
+    Equation,
+    Group,
+    Matrix,
+    Scalar,
+    Union,
+    Word,
+    boxed_content,
+    choice_of,
+    clean,
+    read_answer,
+)
+from agentdata.envs.math.errors import AnswerParseError, ExactDomainError, ExactLimitError
+from agentdata.envs.math.exact import Node, evaluate, literal_places, variables
 
-MAX_ANSWER_CHARS = 1_000
+__all__ = ["AnswerCheck", "boxed_content", "compare", "read_answer", "rounded_match"]
+
 ANSWER_MIN_PLACES = 2
-REL_TOL = Fraction(1, 10**9)
 
-_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_TEXT = re.compile(r"\\(?:text|mathrm|textbf|mbox)\s*\{[^{}]*\}")
-_DROP = re.compile(r"\\[!,;: ]|\\left|\\right|\\displaystyle|\\\$|\$")
-_LEAD = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|result)(?:\s+is)?\s*[:=]?\s*", re.I)
-_UNITS = re.compile(r"(?:\s+[A-Za-z]{2,}\.?)+$")
-_SPLIT = re.compile(r",(?!\d{3}(?:\D|$))|;|\s+(?:and|or)\s+")
-_NAMED = re.compile(r"^\s*([A-Za-z])\s*=\s*(.+)$", re.S)
+SymbolicRunner = Callable[..., dict[str, object]]
+"""Runs `fn(*args)` where a hang cannot stall the caller (e.g. IsolatedWorker.call)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerItem:
-    """One value of an answer, with its variable name when one was given."""
-
-    var: str | None
-    value: Fraction
-    places: int
+def run_here(fn: Callable[..., dict[str, object]], *args: object) -> dict[str, object]:
+    """Run a symbolic check in this process (tests, benchmarks; the env uses its worker)."""
+    return fn(*args)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,121 +67,154 @@ class AnswerCheck:
     reason: str
 
 
-def boxed_content(text: str) -> str | None:
-    """Content of the last `\\boxed{...}` (balanced braces), or None."""
-    start = text.rfind("\\boxed")
-    if start < 0:
-        return None
-    brace = text.find("{", start)
-    if brace < 0:
-        return None
-    depth = 0
-    for pos in range(brace, len(text)):
-        if text[pos] == "{":
-            depth += 1
-        elif text[pos] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[brace + 1 : pos]
-    return None
-
-
-def normalize(text: str) -> str:
-    """Reduce LaTeX, currency and prose around an answer to plain arithmetic text."""
-    if len(text) > MAX_ANSWER_CHARS:
-        raise AnswerParseError(f"answer longer than {MAX_ANSWER_CHARS} characters")
-    boxed = boxed_content(text)
-    out = (boxed if boxed is not None else text).strip()
-    out = _TEXT.sub(" ", _DROP.sub("", out))
-    for _ in range(8):  # innermost \frac first; 8 levels is plenty for an answer
-        new = _FRAC.sub(r"((\1)/(\2))", out)
-        if new == out:
-            break
-        out = new
-    out = out.replace("\\cdot", "*").replace("\\times", "*").replace("\\div", "/")
-    out = out.replace("{", "(").replace("}", ")")
-    out = _LEAD.sub("", out.strip()).strip().rstrip(".").strip()
-    out = _UNITS.sub("", out).strip()
-    if (
-        len(out) >= 2
-        and out[0] in "([{"
-        and out[-1] in ")]}"
-        and _SPLIT.search(out[1:-1])
-        and "(" not in out[1:-1]
-    ):
-        out = out[1:-1]
-    return out
-
-
-def parse_answer(text: str) -> list[AnswerItem]:
-    """Read an answer into its values; raise AnswerParseError when it cannot be read."""
-    plain = normalize(text)
-    if not plain:
-        raise AnswerParseError("empty answer")
-    items: list[AnswerItem] = []
-    for raw in _SPLIT.split(plain):
-        piece = raw.strip().rstrip("%").strip()
-        if not piece:
-            raise AnswerParseError(f"empty item in answer {plain!r}")
-        named = _NAMED.match(piece)
-        var = named.group(1) if named else None
-        expr = named.group(2).strip().rstrip("%").strip() if named else piece
-        try:
-            node = parse(expr)
-            if variables(node):
-                raise AnswerParseError(f"answer item {expr!r} is not a number")
-            items.append(AnswerItem(var, evaluate(node), literal_places(node)))
-        except ExactError as exc:
-            raise AnswerParseError(f"cannot read {expr!r}: {exc}") from exc
-        if len(items) > 16:
-            raise AnswerParseError("more than 16 values in one answer")
-    return items
-
-
-def values_match(got: Fraction, places: int, expected: Fraction, min_places: int) -> bool:
-    """Exact equality, correct rounding to the written decimals (>= min_places), or rel 1e-9."""
-    diff = abs(got - expected)
-    if diff <= REL_TOL * max(Fraction(1), abs(expected)):
+def rounded_match(
+    got: Fraction,
+    got_places: int | None,
+    expected: Fraction,
+    exp_places: int | None,
+    min_places: int,
+) -> bool:
+    """Exact equality, or, when exactly one side is a rounded decimal with k places, the other
+    side within half a unit of its last place (a submitted decimal needs k >= min_places)."""
+    if got == expected:
         return True
-    return places >= min_places and diff <= Fraction(1, 2 * 10**places)
+    if (got_places is None) == (exp_places is None):
+        return False
+    places = exp_places if exp_places is not None else got_places
+    assert places is not None
+    if exp_places is None and places < min_places:
+        return False
+    return abs(got - expected) <= Fraction(1, 2) * Fraction(10) ** -places
 
 
-def _text(items: list[AnswerItem]) -> list[str]:
-    return [(f"{i.var} = " if i.var else "") + format_fraction(i.value) for i in items]
+class _Comparer:
+    """Compares two read answers; sympy only when a side is not rational."""
 
+    def __init__(self, symbolic: SymbolicRunner) -> None:
+        self.symbolic = symbolic
 
-def _dedupe(items: list[AnswerItem]) -> list[AnswerItem]:
-    seen: list[AnswerItem] = []
-    for item in items:
-        if all(item.value != other.value for other in seen):
-            seen.append(item)
-    return seen
+    def scalar(self, got: Node, expected: Node) -> bool:
+        if got == expected:
+            return True
+        gp, ep = literal_places(got), literal_places(expected)
+        if not variables(got) and not variables(expected):
+            try:
+                g, e = evaluate(got), evaluate(expected)
+            except ExactLimitError as exc:
+                raise AnswerParseError(f"answer over the size limits: {exc}") from exc
+            except ExactDomainError:
+                pass  # irrational, complex or undefined: the symbolic verifier decides
+            else:
+                return rounded_match(g, gp, e, ep, ANSWER_MIN_PLACES)
+        result = self.symbolic(algebra.scalars_equal, got, gp, expected, ep, ANSWER_MIN_PLACES)
+        return result.get("equal") is True
 
-
-def compare(got_text: str, expected_text: str) -> AnswerCheck:
-    """Compare an agent's answer with the expected one (AnswerParseError if unreadable)."""
-    got = parse_answer(got_text)
-    expected = parse_answer(expected_text)
-    got_s, exp_s = _text(got), _text(expected)
-    named = all(item.var for item in expected) and all(item.var for item in got)
-    if named:
-        by_var = {str(item.var): item for item in got}
-        if len(by_var) != len(got) or sorted(by_var) != sorted(str(i.var) for i in expected):
-            return AnswerCheck(False, got_s, exp_s, "variables differ from the expected ones")
+    def matched(self, got: tuple[Answer, ...], expected: tuple[Answer, ...]) -> bool:
+        """Whether the items pair up one to one, in any order (greedy: items are distinct)."""
+        if len(got) != len(expected):
+            return False
+        left = list(got)
         for exp in expected:
-            item = by_var[str(exp.var)]
-            if not values_match(item.value, item.places, exp.value, ANSWER_MIN_PLACES):
-                return AnswerCheck(False, got_s, exp_s, f"wrong value for {exp.var}")
-        return AnswerCheck(True, got_s, exp_s, "equal")
-    if not any(item.var for item in expected):  # a set of values: order-free, duplicates merged
-        got, expected = _dedupe(got), _dedupe(expected)
-        got = sorted(got, key=lambda i: i.value)
-        expected = sorted(expected, key=lambda i: i.value)
-    if len(got) != len(expected):
-        return AnswerCheck(
-            False, got_s, exp_s, f"expected {len(expected)} value(s), got {len(got)}"
+            hit = next((i for i, item in enumerate(left) if self.equal(item, exp)), None)
+            if hit is None:
+                return False
+            left.pop(hit)
+        return True
+
+    def distinct(self, items: tuple[Answer, ...]) -> tuple[Answer, ...]:
+        out: list[Answer] = []
+        for item in items:
+            if not any(self.equal(item, seen) for seen in out):
+                out.append(item)
+        return tuple(out)
+
+    def equal(self, got: Answer, expected: Answer) -> bool:
+        """Whether `got` answers `expected` (rules in the module doc)."""
+        if isinstance(expected, Equation):
+            if isinstance(got, Equation):
+                return self.scalar(got.lhs, expected.lhs) and self.scalar(got.rhs, expected.rhs)
+            return (
+                expected.lhs[0] == "var"
+                and isinstance(got, Scalar)
+                and (self.scalar(got.node, expected.rhs))
+            )
+        if isinstance(got, Equation) and got.lhs[0] == "var" and not isinstance(expected, Group):
+            return self.equal(Scalar(got.rhs, got.text), expected)
+        if isinstance(expected, Scalar):
+            return isinstance(got, Scalar) and self.scalar(got.node, expected.node)
+        if isinstance(expected, Choice | Word):
+            return got == expected
+        if isinstance(expected, Based):
+            if isinstance(got, Based):
+                return int(got.digits, got.base) == int(expected.digits, expected.base) and (
+                    got.base == expected.base
+                )
+            return isinstance(got, Scalar) and got.text.upper() == expected.digits
+        if isinstance(expected, Group):
+            return self._group(got, expected)
+        if isinstance(expected, Bracketed):
+            return (
+                isinstance(got, Bracketed)
+                and (got.open, got.close) == (expected.open, expected.close)
+                and len(got.items) == len(expected.items)
+                and all(self.equal(g, e) for g, e in zip(got.items, expected.items, strict=True))
+            )
+        if isinstance(expected, Union):
+            if isinstance(got, Bracketed):
+                return self.matched((got,), expected.parts)
+            return isinstance(got, Union) and self.matched(got.parts, expected.parts)
+        if isinstance(expected, Matrix):
+            return (
+                isinstance(got, Matrix)
+                and [len(r) for r in got.rows] == [len(r) for r in expected.rows]
+                and all(
+                    self.equal(g, e)
+                    for grow, erow in zip(got.rows, expected.rows, strict=True)
+                    for g, e in zip(grow, erow, strict=True)
+                )
+            )
+        return False
+
+    def _group(self, got: Answer, expected: Group) -> bool:
+        items = got.items if isinstance(got, Group) else (got,)
+        exp_items = expected.items
+        named = [i for i in exp_items if isinstance(i, Equation) and i.lhs[0] == "var"]
+        if named and len(named) == len(exp_items) and len({i.lhs for i in named}) > 1:
+            # a system's solution `x = 1, y = 2`: every name once, values by name
+            return self.matched(items, exp_items) and all(isinstance(i, Equation) for i in items)
+        exp_items = tuple(
+            Scalar(i.rhs, i.text) if isinstance(i, Equation) and i.lhs[0] == "var" else i
+            for i in exp_items
         )
-    for item, exp in zip(got, expected, strict=True):
-        if not values_match(item.value, item.places, exp.value, ANSWER_MIN_PLACES):
-            return AnswerCheck(False, got_s, exp_s, "values differ")
-    return AnswerCheck(True, got_s, exp_s, "equal")
+        items = tuple(
+            Scalar(i.rhs, i.text) if isinstance(i, Equation) and i.lhs[0] == "var" else i
+            for i in items
+        )
+        if expected.kind == "set" or (isinstance(got, Group) and got.kind == "set"):
+            return self.matched(self.distinct(items), self.distinct(exp_items))
+        return self.matched(items, exp_items)
+
+
+def compare(got_text: str, expected_text: str, symbolic: SymbolicRunner = run_here) -> AnswerCheck:
+    """Compare an agent's answer with the expected one (AnswerParseError if unreadable).
+
+    `symbolic` runs sympy checks (pass the env's isolated worker; its VerifierTimeout
+    propagates)."""
+    expected = read_answer(expected_text)
+    letter = choice_of(got_text) if isinstance(expected, Choice) else None
+    got = (
+        Choice(letter)
+        if letter is not None
+        else read_answer(got_text, words=isinstance(expected, Word))
+    )
+    got_s, exp_s = [clean(got_text)[:200]], [clean(expected_text)[:200]]
+    correct = _Comparer(symbolic).equal(got, expected)
+    if correct:
+        reason = "equal"
+    elif type(got) is not type(expected):
+        reason = (
+            f"a {type(got).__name__.lower()} where a {type(expected).__name__.lower()} is expected"
+        )
+    else:
+        reason = "values differ"
+    return AnswerCheck(correct, got_s, exp_s, reason)

@@ -26,7 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from agentdata.envs.isolation import IsolationError, VerifierTimeout
 from agentdata.envs.math import algebra
 from agentdata.envs.math.actions import Claim
-from agentdata.envs.math.answers import values_match
+from agentdata.envs.math.answers import rounded_match
 from agentdata.envs.math.errors import ExactDomainError, ExactError, ExactLimitError
 from agentdata.envs.math.exact import (
     Node,
@@ -78,7 +78,7 @@ class ClaimResult:
 def _degree(node: Node, var: str) -> int | None:
     """Polynomial degree of `node` in `var`; None when not a polynomial (var in a denominator)."""
     op = node[0]
-    if op == "num":
+    if op in ("num", "const"):
         return 0
     if op == "var":
         return 1 if node[1] == var else 0
@@ -162,7 +162,7 @@ class Checker:
             right = evaluate(rhs)
         except ExactDomainError as exc:
             return ClaimResult(claim, "incorrect", "arithmetic_error", message=str(exc))
-        places = max(literal_places(rhs), literal_places(lhs))
+        lp, rp = literal_places(lhs), literal_places(rhs)
         evidence: dict[str, object] = {
             "expected": format_fraction(left),
             "got": format_fraction(right),
@@ -170,9 +170,7 @@ class Checker:
         # "1/5 = 20%" and "100 - 50 = 50%" are both written: with a %, a factor 100 is allowed
         scales = (1, 100, Fraction(1, 100)) if "%" in claim.lhs + claim.rhs else (1,)
         for scale in scales:
-            if values_match(right * scale, places, left, CLAIM_MIN_PLACES) or (
-                values_match(left, places, right * scale, CLAIM_MIN_PLACES)
-            ):
+            if rounded_match(right * scale, rp, left, lp, CLAIM_MIN_PLACES):
                 return ClaimResult(claim, "correct", evidence=evidence)
         return ClaimResult(
             claim,

@@ -127,7 +127,7 @@ class MathEnv(TextEnv):
             return None, None
         assert self.task is not None
         try:
-            return compare(text, str(self.task.metadata.get("answer", ""))), None
+            return compare(text, str(self.task.metadata.get("answer", "")), self._symbolic), None
         except AnswerParseError as exc:
             return None, str(exc)
 

@@ -14,9 +14,12 @@ Grammar (usual precedence, `^`/`**` right-associative, implicit multiplication a
     unary := ("-" | "+") unary | power
     power := postfix (("^" | "**") unary)?
     postfix := atom "%"*
-    atom  := NUMBER | LETTER | "(" expr ")"
+    atom  := NUMBER | LETTER | CONST | "(" expr ")"
 
-Variables are single ASCII letters (`xy` is `x*y`).
+Variables are single ASCII letters (`xy` is `x*y`). Numbers may use scientific notation
+(`1.5e-3`). Constants `π`, `∞` and `ⅈ` (the imaginary unit) have no rational value: they parse,
+and only the symbolic verifier can compare them. A rational exponent is exact when the result
+is rational (`8^(1/3)` is 2, `2^(1/2)` is left to the symbolic verifier).
 """
 
 from __future__ import annotations
@@ -26,26 +29,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from agentdata.envs.math.errors import ExactDomainError, ExactLimitError, ExactSyntaxError
+from agentdata.envs.math.errors import (
+    ExactDomainError,
+    ExactError,
+    ExactLimitError,
+    ExactSyntaxError,
+)
+from agentdata.envs.math.powers import MAX_BITS, power
 
 MAX_CHARS = 2_000
 MAX_TOKENS = 600
 MAX_DEPTH = 48
 MAX_LITERAL_DIGITS = 400
-MAX_BITS = 4_096
-MAX_EXPONENT = 4_096
 
 Node = tuple[object, ...]
 """AST node: ("num", Fraction, places) | ("var", name) | ("neg", a) | ("pct", a) |
-("add"|"sub"|"mul"|"div"|"floordiv"|"pow", a, b); `places`: decimals written, or -1."""
+("const", "pi"|"inf"|"i") | ("add"|"sub"|"mul"|"div"|"floordiv"|"pow", a, b); `places`: the
+decimal places written (`0.33` -> 2, `1.5e3` -> -2), or None for a literal without a decimal
+point (exact)."""
 
 _TOKEN = re.compile(
     r"\s*(?:"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d*|\.\d+|\d+)"
+    r"(?P<num>(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d{1,4}(?![\d.])"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d*|\.\d+|\d+)"
     r"|(?P<var>[A-Za-z])"
+    r"|(?P<const>[π∞ⅈ])"
     r"|(?P<op>\*\*|//|[-+*/^()%×÷·−–])"
     r")"
 )
+CONSTANTS = {"π": "pi", "∞": "inf", "ⅈ": "i"}
 _OP_ALIASES = {"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "**": "^"}
 
 
@@ -79,16 +91,21 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def parse_number(text: str) -> tuple[Fraction, int]:
-    """Parse a numeric literal (thousands separators allowed) into (value, decimal places)."""
+def parse_number(text: str) -> tuple[Fraction, int | None]:
+    """Parse a numeric literal (thousands separators, scientific notation) into (value,
+    decimal places written; None without a decimal point)."""
     digits = text.replace(",", "")
-    if len(digits) > MAX_LITERAL_DIGITS:
+    mantissa, _, exp_text = digits.lower().partition("e")
+    exponent = int(exp_text) if exp_text else 0
+    if len(mantissa) > MAX_LITERAL_DIGITS or abs(exponent) > MAX_LITERAL_DIGITS:
         raise ExactLimitError(f"literal with more than {MAX_LITERAL_DIGITS} digits", limit="digits")
-    if "." in digits:
-        whole, frac = digits.split(".", 1)
-        scale = 10 ** len(frac)
-        return Fraction(int(whole or "0") * scale + int(frac or "0"), scale), len(frac)
-    return Fraction(int(digits)), -1
+    places: int | None = None
+    value = Fraction(int(mantissa.replace(".", "") or "0"))
+    if "." in mantissa:
+        places = len(mantissa.split(".", 1)[1])
+        value /= 10**places
+        places -= exponent
+    return value * Fraction(10) ** exponent, places
 
 
 class _Parser:
@@ -126,7 +143,7 @@ class _Parser:
                 self.take()
                 kind = {"*": "mul", "/": "div", "//": "floordiv"}[tok.text]
                 node = (kind, node, self.unary())
-            elif tok.kind == "var" or (tok.kind == "op" and tok.text == "("):
+            elif tok.kind in ("var", "const") or (tok.kind == "op" and tok.text == "("):
                 node = ("mul", node, self.unary())  # implicit: 2x, 3(x+1), (x-1)(x+2)
             else:
                 break
@@ -170,6 +187,8 @@ class _Parser:
             return ("num", value, places)
         if tok.kind == "var":
             return ("var", tok.text)
+        if tok.kind == "const":
+            return ("const", CONSTANTS[tok.text])
         if tok.text == "(":
             self.enter()
             node = self.expr()
@@ -199,7 +218,7 @@ def variables(node: Node) -> set[str]:
         current = stack.pop()
         if current[0] == "var":
             found.add(str(current[1]))
-        elif current[0] != "num":
+        elif current[0] not in ("num", "const"):
             stack.extend(child for child in current[1:] if isinstance(child, tuple))
     return found
 
@@ -208,24 +227,6 @@ def _check_size(value: Fraction) -> Fraction:
     if value.numerator.bit_length() > MAX_BITS or value.denominator.bit_length() > MAX_BITS:
         raise ExactLimitError(f"intermediate value exceeds {MAX_BITS} bits", limit="bits")
     return value
-
-
-def _power(base: Fraction, exponent: Fraction) -> Fraction:
-    if exponent.denominator != 1:
-        raise ExactDomainError("non-integer exponent has no exact rational value")
-    exp = exponent.numerator
-    if base == 0 and exp < 0:
-        raise ExactDomainError("zero to a negative power")
-    if base in (0, 1):
-        return base
-    if base == -1:
-        return Fraction(-1 if exp % 2 else 1)
-    if abs(exp) > MAX_EXPONENT:
-        raise ExactLimitError(f"exponent {exp} exceeds {MAX_EXPONENT}", limit="exponent")
-    size = max(base.numerator.bit_length(), base.denominator.bit_length())
-    if size * abs(exp) > MAX_BITS:
-        raise ExactLimitError(f"power would exceed {MAX_BITS} bits", limit="bits")
-    return base**exp
 
 
 def evaluate(node: Node, env: Mapping[str, Fraction] | None = None) -> Fraction:
@@ -240,6 +241,8 @@ def evaluate(node: Node, env: Mapping[str, Fraction] | None = None) -> Fraction:
         if env is None or name not in env:
             raise ExactDomainError(f"unbound variable {name!r}")
         return env[name]
+    if op == "const":
+        raise ExactDomainError(f"the constant {node[1]} has no exact rational value")
     a = node[1]
     assert isinstance(a, tuple)
     if op == "neg":
@@ -261,22 +264,40 @@ def evaluate(node: Node, env: Mapping[str, Fraction] | None = None) -> Fraction:
         quotient = _check_size(left / right)
         return quotient if op == "div" else Fraction(quotient.numerator // quotient.denominator)
     if op == "pow":
-        return _power(left, right)
+        return power(left, right)
     raise ExactSyntaxError(f"unknown node {op!r}")
 
 
-def literal_places(node: Node) -> int:
-    """Decimal places written in a bare literal (`0.33` -> 2); -1 for anything else."""
-    if node[0] == "num":
+def literal_places(node: Node) -> int | None:
+    """Decimal places of a number written as a rounded decimal, None when written exactly.
+
+    `0.33` -> 2, `-1.5` -> 1, `33.3%` -> 3, `1.5e3` and `1.5 * 10^3` -> -2 (rounded to the
+    hundreds); `1/3`, `12`, `1e-10` -> None (no decimal point: exact)."""
+    op = node[0]
+    if op == "num":
         places = node[2]
-        return places if isinstance(places, int) else -1
+        return places if isinstance(places, int) else None
     inner = node[1]
-    if node[0] == "neg" and isinstance(inner, tuple):
+    if not isinstance(inner, tuple):
+        return None
+    if op == "neg":
         return literal_places(inner)
-    if node[0] == "pct" and isinstance(inner, tuple):
+    if op == "pct":
         places = literal_places(inner)
-        return max(places, 0) + 2 if places != -1 or inner[0] == "num" else -1
-    return -1
+        return None if places is None else places + 2
+    other = node[2] if len(node) > 2 else None
+    if op == "mul" and isinstance(other, tuple) and other[0] == "pow":
+        base, exponent = other[1], other[2]
+        places = literal_places(inner)
+        if places is not None and base == ("num", Fraction(10), None):
+            assert isinstance(exponent, tuple)
+            try:
+                shift = evaluate(exponent)
+            except ExactError:
+                return None
+            if shift.denominator == 1 and abs(shift) <= MAX_LITERAL_DIGITS:
+                return places - int(shift)
+    return None
 
 
 def format_fraction(value: Fraction) -> str:

@@ -52,7 +52,7 @@ def reference_actions(task: TaskSpec, max_steps: int) -> list[str]:
 def _shift(text: str, delta: int) -> str:
     value, places = parse_number(text)
     new = value + delta
-    if places > 0:
+    if places is not None and places > 0:
         return f"{float(new):.{places}f}"
     return format_fraction(new)
 

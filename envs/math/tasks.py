@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from agentdata.envs.math.answers import parse_answer
+from agentdata.envs.math.answer_read import read_answer
 from agentdata.envs.math.errors import AnswerParseError, TaskFileError
 from agentdata.envs.math.generators import generate, task_id
 from agentdata.envs.task_check import RejectedTask, TaskFileReport
@@ -121,7 +121,7 @@ def _task_from_record(record: object, path: str, line: int) -> TaskSpec:
             "solution": solution if isinstance(solution, str) else None,
         }
     try:
-        parse_answer(final)
+        read_answer(final)
     except AnswerParseError as exc:
         raise TaskFileError(path, line, f"answer {final!r} is not readable: {exc}") from exc
     letters: list[JsonValue] = [] if family == "gsm8k" else list(guess_variables(prompt))

@@ -79,7 +79,10 @@ def test_literal_places_and_format() -> None:
     assert literal_places(parse("0.33")) == 2
     assert literal_places(parse("-1.5")) == 1
     assert literal_places(parse("33.3%")) == 3
-    assert literal_places(parse("1/3")) == -1
+    assert literal_places(parse("1/3")) is None
+    assert literal_places(parse("1e-10")) is None
+    assert literal_places(parse("1.5e3")) == -2
+    assert literal_places(parse("1.5 * 10^3")) == -2
     assert format_fraction(Fraction(-7, 2)) == "-7/2"
 
 

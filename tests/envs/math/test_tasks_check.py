@@ -21,7 +21,7 @@ def tasks_check(*args: str) -> subprocess.CompletedProcess[str]:
 def test_lists_rejected_lines(tmp_path: Path) -> None:
     path = tmp_path / "golds.jsonl"
     lines = [
-        {"id": "good", "problem": "p", "answer": "\\frac{4}{3}"},
+        {"id": "good", "problem": "p", "answer": "\\frac43"},
         {"id": "broken", "problem": "p", "answer": "\\frac{1}{"},
         {"id": "no-answer", "problem": "p"},
     ]
