@@ -17,8 +17,12 @@ FailureKind = Literal[
     "sandbox_error",
     "policy_error",
     "env_exception",
+    "grading_tampered",
+    "grading_error",
 ]
-"""Kinds of failure recorded on a step."""
+"""Kinds of failure recorded on a step. `grading_tampered`: the grade caught the submission
+fooling the tests (reward 0); `grading_error`: grading could not run for reasons outside the
+agent's reach (retryable, not counted against the policy)."""
 
 FAILURE_KINDS: tuple[FailureKind, ...] = FailureKind.__args__  # type: ignore[attr-defined]
 

@@ -22,6 +22,7 @@ ErrorType = Literal[
     "pseudo_fix",
     "wrong_answer",
     "format_error",
+    "reward_hacking",
 ]
 """The reasoning-data error taxonomy of the design brief."""
 

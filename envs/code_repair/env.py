@@ -2,7 +2,10 @@
 
 Kwargs: `tasks` (a suite directory in the TASKS.md format; default: the built-in suite, see
 builtin.py), `backend` ("docker", default, or "bwrap"), `pool_size` (warm Docker containers,
-default 1), `max_steps` (default 30), `test_timeout_s` (wall clock per test run, default 60).
+default 1), `max_steps` (default 30), `test_timeout_s` (wall clock per test run, default 60),
+`audit` (which patch-audit findings zero the reward: "cheats", default, "all" or "record"),
+`reveal_hidden_messages` (submit feedback shows hidden tests' assertion messages, default
+False: ids only). `submit` grades in a fresh sandbox (grader.py).
 Actions are JSON tool calls (tools.py); see README.md for the tools, verdicts and rewards.
 """
 
@@ -17,7 +20,10 @@ import numpy as np
 
 from agentdata.envs.base import OracleAgent, Outcome, TextEnv
 from agentdata.envs.code_repair import handlers, judge
-from agentdata.envs.code_repair.grading import grade, run_tests
+from agentdata.envs.code_repair.audit import AUDIT_POLICIES, AuditPolicy
+from agentdata.envs.code_repair.grader import grade_fresh
+from agentdata.envs.code_repair.grading import run_tests
+from agentdata.envs.code_repair.protection import PathPolicy
 from agentdata.envs.code_repair.sandbox import (
     BwrapSandbox,
     DockerConfig,
@@ -26,6 +32,7 @@ from agentdata.envs.code_repair.sandbox import (
     SandboxError,
     WorkspaceSnapshot,
 )
+from agentdata.envs.code_repair.submit_verdict import judge_fresh_submit
 from agentdata.envs.code_repair.taskformat import LoadedTask, load_suite
 from agentdata.envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
 from agentdata.errors import ConfigError
@@ -54,6 +61,8 @@ class CodeRepairEnv(TextEnv):
         pool_size: int = 1,
         max_steps: int = 30,
         test_timeout_s: float = 60.0,
+        audit: str = "cheats",
+        reveal_hidden_messages: bool = False,
         render_mode: str | None = None,
     ) -> None:
         super().__init__(max_steps=int(max_steps), render_mode=render_mode)
@@ -61,6 +70,11 @@ class CodeRepairEnv(TextEnv):
             raise CodeRepairConfigError(f"backend must be one of {BACKENDS}, got {backend!r}")
         if int(pool_size) < 0 or not float(test_timeout_s) > 0:
             raise CodeRepairConfigError("pool_size must be >= 0 and test_timeout_s > 0")
+        if audit not in AUDIT_POLICIES:
+            raise CodeRepairConfigError(f"audit must be one of {AUDIT_POLICIES}, got {audit!r}")
+        self.audit: AuditPolicy = audit
+        self.reveal_hidden_messages = bool(reveal_hidden_messages)
+        self._canary_seed = 0
         if tasks is None:
             from agentdata.envs.code_repair.builtin import builtin_suite_dir
 
@@ -91,24 +105,32 @@ class CodeRepairEnv(TextEnv):
             raise CodeRepairConfigError(f"unknown task id {task_id!r}")
         loaded = self._suite[task_id]
         t = loaded.task
+        # Hidden test ids stay hidden: the policy sees this spec (reset info).
+        visible = set(loaded.repo_files())
+        f2p = [i for i in t.fail_to_pass if i.split("::", 1)[0] in visible]
+        p2p = [i for i in t.pass_to_pass if i.split("::", 1)[0] in visible]
+        hidden = len(t.fail_to_pass) + len(t.pass_to_pass) - len(f2p) - len(p2p)
         return TaskSpec(
             id=t.id, hash=loaded.hash, prompt=t.problem_statement,
             family=t.id.split("-", 1)[0], difficulty=t.difficulty,
-            metadata={"image": t.image, "fail_to_pass": list(t.fail_to_pass),
-                      "pass_to_pass": list(t.pass_to_pass)},
+            metadata={"image": t.image, "fail_to_pass": list[JsonValue](f2p),
+                      "pass_to_pass": list[JsonValue](p2p),
+                      "hidden_tests": hidden},
         )  # fmt: skip
 
     # -- sandboxes ----------------------------------------------------------------------
-    def _acquire(self, loaded: LoadedTask) -> Sandbox:
+    def _acquire(self, loaded: LoadedTask, seed_dir: Path | None = None) -> Sandbox:
+        """A started sandbox for `loaded`'s image holding `seed_dir` (default: its repo)."""
+        seed = loaded.repo_dir if seed_dir is None else seed_dir
         if self.backend == "bwrap":
-            box: Sandbox = BwrapSandbox(loaded.repo_dir)
+            box: Sandbox = BwrapSandbox(seed)
             box.start()
             return box
         image = loaded.task.image
         pool = self._pools.get(image)
         if pool is None:
             pool = self._pools[image] = DockerSandboxPool(self.pool_size, DockerConfig(image=image))
-        return pool.acquire(loaded.repo_dir)
+        return pool.acquire(seed)
 
     def _release(self) -> None:
         if self._box is not None:
@@ -122,6 +144,7 @@ class CodeRepairEnv(TextEnv):
         self._box_error = None
         self._tests_failed_at = None
         self._box = self._acquire(self.loaded)  # sandbox errors here are real errors: raise
+        self._canary_seed = int(self.np_random.integers(0, 2**31))
         # A fresh workspace equals the repo: its state is known without scanning the sandbox.
         self._snapshot = {
             "task_id": task.id,
@@ -174,11 +197,20 @@ class CodeRepairEnv(TextEnv):
             raw = call.args.get("tests")
             tests = [str(t) for t in raw] if isinstance(raw, list) else []
             run = run_tests(box, self.loaded, tests, timeout=self.test_timeout_s)
-            if run.snapshot is not None:
-                self._snapshot = self._state_of(run.snapshot)
-            return judge.judge_run(self.loaded, run, tests, self.test_timeout_s)
-        graded = grade(box, self.loaded, timeout=self.test_timeout_s)
-        return judge.judge_submit(self.loaded, graded, self.test_timeout_s)
+            snap = run.snapshot
+            if snap is None and run.report is not None:
+                snap = box.snapshot()
+            if snap is not None:
+                self._snapshot = self._state_of(snap)
+            t = self.loaded.task
+            policy = PathPolicy.of(t.editable, t.protected)
+            modified = [c.path for c in snap.changes if policy.is_test_path(c.path)] if snap else []
+            return judge.judge_run(self.loaded, run, tests, self.test_timeout_s, modified)
+        loaded = self.loaded
+        graded = grade_fresh(box, loaded, lambda root: self._acquire(loaded, root),
+                             timeout=self.test_timeout_s, seed=self._canary_seed)
+        return judge_fresh_submit(loaded, graded, self.test_timeout_s, audit=self.audit,
+                                  reveal_hidden_messages=self.reveal_hidden_messages)
 
     def _link_retry(self, state_key: str, index: int, outcome: Outcome) -> int | None:
         """Sub-goal of a test run: its failing tests now passing (see README, "Retries").

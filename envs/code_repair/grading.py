@@ -1,4 +1,6 @@
-"""Running a task's tests in a sandbox and judging the results (per test, from JUnit XML).
+"""Running a task's tests in a sandbox (the `run_tests` tool, task validation), per test.
+
+The submit grade runs elsewhere, in a fresh sandbox (grader.py, pytest_run.py).
 
 One `exec` per test run: the shell runs the task's setup and `test_command --junitxml=...`
 with pytest's own output sent to a file under /tmp (so a test printing gigabytes fills a
@@ -12,7 +14,7 @@ import base64
 import json
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from agentdata.envs.code_repair.pytest_report import (
     PytestReport,
@@ -139,29 +141,3 @@ def write_files(box: Sandbox, files: Mapping[str, bytes], timeout: float = 60.0)
         from agentdata.envs.code_repair.sandbox import SandboxCrashedError
 
         raise SandboxCrashedError(f"writing the grading files failed: {res.stderr[-500:]}")
-
-
-@dataclass(frozen=True)
-class Grade:
-    """The result of grading a workspace with the hidden files."""
-
-    run: TestRun
-    failing_f2p: list[str] = field(default_factory=list)
-    failing_p2p: list[str] = field(default_factory=list)
-    hidden_only: list[str] = field(default_factory=list)  # failing ids whose file is hidden-only
-
-    @property
-    def passed(self) -> bool:
-        """Every FAIL_TO_PASS and PASS_TO_PASS test passed."""
-        return self.run.report is not None and not self.failing_f2p and not self.failing_p2p
-
-
-def grade(box: Sandbox, task: LoadedTask, *, timeout: float = 60.0) -> Grade:
-    """Copy the graded test files in, run everything, check both lists."""
-    write_files(box, graded_test_files(task))
-    run = run_tests(box, task, timeout=timeout)
-    f2p = run.failed_ids(task.task.fail_to_pass)
-    p2p = run.failed_ids(task.task.pass_to_pass)
-    visible = set(task.repo_files())
-    hidden_only = sorted(t for t in f2p + p2p if t.split("::", 1)[0] not in visible)
-    return Grade(run, f2p, p2p, hidden_only)

@@ -45,6 +45,8 @@ __all__ = [
     "task_hash",
     "write_task",
 ]
+# Optional task.json fields added later: left out of the hash when unset, so old tasks keep theirs.
+_OPTIONAL_SINCE_V2 = ("editable", "protected", "plugins")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 
 
@@ -98,6 +100,21 @@ class Task(BaseModel):
         default=None, description="Path (relative to the task dir) of a unified diff fixing it."
     )
     setup: list[str] | None = Field(default=None, description="Shell commands run before tests.")
+    editable: list[str] | None = Field(
+        default=None,
+        description="Globs of the files whose changes are graded (default: every file that is "
+        "not protected); see protection.py for the glob syntax.",
+    )
+    protected: list[str] | None = Field(
+        default=None,
+        description="Globs whose changes are dropped from the graded patch (default: tests and "
+        "test configuration, protection.DEFAULT_PROTECTED; start-up hooks, compiled files and "
+        "conftest.py are always protected).",
+    )
+    plugins: list[str] | None = Field(
+        default=None,
+        description="pytest plugins the grade loads with `-p` (plugin autoload is off).",
+    )
 
     @field_validator("fail_to_pass", "pass_to_pass")
     @classmethod
@@ -108,6 +125,22 @@ class Task(BaseModel):
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate test ids")
         return ids
+
+    @field_validator("editable", "protected")
+    @classmethod
+    def _globs(cls, globs: list[str] | None) -> list[str] | None:
+        for glob in globs or []:
+            if not glob or glob.startswith(("/", "-")) or ".." in glob.split("/"):
+                raise ValueError(f"{glob!r} is not a repository-relative glob")
+        return globs
+
+    @field_validator("plugins")
+    @classmethod
+    def _plugin_names(cls, names: list[str] | None) -> list[str] | None:
+        for name in names or []:
+            if not all(part.isidentifier() for part in name.split(".")):
+                raise ValueError(f"{name!r} is not a plugin module name")
+        return names
 
     @field_validator("reference_patch")
     @classmethod
@@ -185,9 +218,13 @@ def task_hash(
     task: Task, repo: Mapping[str, bytes], hidden: Mapping[str, bytes], patch: str | None
 ) -> str:
     """Content hash of a task (task fields, repo and hidden files, reference patch text)."""
+    fields = task.model_dump(mode="json")
+    for key in _OPTIONAL_SINCE_V2:  # unset: hash as before these fields existed
+        if fields.get(key) is None:
+            fields.pop(key, None)
     return content_hash(
         {
-            "task": task.model_dump(mode="json"),
+            "task": fields,
             "repo": _digest_tree(repo),
             "hidden": _digest_tree(hidden),
             "reference_patch": None

@@ -175,13 +175,15 @@ class Sandbox(abc.ABC):
         env: Mapping[str, str] | None = None,
         workdir: str = ".",
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+        stdin: bytes | None = None,
     ) -> ExecResult:
         """Run `cmd` (argv list, or a string for `sh -c`) in the workspace.
 
         After `timeout` seconds of wall clock every process the command started is killed
         and the result has `timed_out=True`; stdout and stderr each keep their first and
         last `max_output_bytes // 2` bytes (`truncated=True` when more was printed). Processes
-        the command leaves in the background are killed when it returns.
+        the command leaves in the background are killed when it returns. `stdin`, when
+        given, is fed to the command (else it reads an empty stream).
         """
         argv = ["sh", "-c", cmd] if isinstance(cmd, str) else [str(a) for a in cmd]
         if not argv:
@@ -194,6 +196,7 @@ class Sandbox(abc.ABC):
                 argv,
                 timeout,
                 env=env,
+                stdin=stdin,
                 workdir=resolve_path(workdir),
                 max_output_bytes=max_output_bytes,
             )

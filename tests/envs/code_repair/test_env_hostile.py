@@ -18,7 +18,7 @@ from tests.envs.code_repair.crtasks import HOSTILE_IDS, make_suite
 # What each attack may end as: every outcome is a typed failure, never an exception.
 ALLOWED = {
     "fork_bomb": {"timeout", "test_failure"},
-    "memory_bomb": {"sandbox_error", "test_failure"},
+    "memory_bomb": {"test_failure", "timeout"},  # OOM kill is the agent's failure
     "infinite_loop": {"timeout"},
     "sleep_forever": {"timeout"},
     "network": {"test_failure"},
