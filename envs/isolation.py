@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -65,11 +66,15 @@ def _serve(config: str) -> None:
     cfg = json.loads(config)
     reader = Connection(int(cfg["read_fd"]), writable=False)
     writer = Connection(int(cfg["write_fd"]), readable=False)
-    _worker_main(reader, writer, cfg["memory_bytes"], tuple(cfg["preload"]))
+    _worker_main(reader, writer, cfg["memory_bytes"], tuple(cfg["preload"]), cfg.get("warmup"))
 
 
 def _worker_main(
-    conn: Connection, out: Connection, memory_bytes: int | None, preload: tuple[str, ...]
+    conn: Connection,
+    out: Connection,
+    memory_bytes: int | None,
+    preload: tuple[str, ...],
+    warmup: str | None = None,
 ) -> None:
     """Child loop: receive (fn, args), reply ("ok", result) or ("err", type, msg, tb)."""
     if memory_bytes is not None:
@@ -83,6 +88,9 @@ def _worker_main(
 
     for name in preload:
         importlib.import_module(name)
+    if warmup:  # "module:function": run once so the first real call finds warm caches
+        module, _, function = warmup.partition(":")
+        getattr(importlib.import_module(module), function)()
     out.send(("ready",))
     while True:
         try:
@@ -108,18 +116,25 @@ class IsolatedWorker:
         start_timeout_s: float = DEFAULT_START_TIMEOUT_S,
         memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
         preload: tuple[str, ...] = (),
+        warmup: str | None = None,
     ) -> None:
+        """`preload`: modules the worker imports before it is ready; `warmup`: a
+        `"module:function"` it calls once before it is ready (e.g. to fill sympy's caches)."""
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s
         self.memory_bytes = memory_bytes
         self.preload = preload
+        self.warmup = warmup
         self.restarts = 0
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None  # child -> parent
         self._send: Connection | None = None  # parent -> child
+        self._ready = False
+        self._background = False  # started in the background after a kill
+        self._spawned_at = 0.0
 
     @property
     def alive(self) -> bool:
@@ -131,7 +146,8 @@ class IsolatedWorker:
         """Process id of the running worker, if any."""
         return self._process.pid if self.alive and self._process is not None else None
 
-    def _start(self) -> Connection:
+    def _spawn(self) -> None:
+        """Start the child without waiting for it to be ready (see `_await_ready`)."""
         to_child_r, to_child_w = os.pipe()
         to_parent_r, to_parent_w = os.pipe()
         config = json.dumps(
@@ -140,6 +156,7 @@ class IsolatedWorker:
                 "write_fd": to_parent_w,
                 "memory_bytes": self.memory_bytes,
                 "preload": list(self.preload),
+                "warmup": self.warmup,
             }
         )
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
@@ -158,8 +175,25 @@ class IsolatedWorker:
         os.close(to_parent_w)
         self._process = process
         self._send = Connection(to_child_w, readable=False)
-        self._conn = conn = Connection(to_parent_r, writable=False)
-        if not conn.poll(self.start_timeout_s):
+        self._conn = Connection(to_parent_r, writable=False)
+        self._ready = False
+        self._background = False
+        self._spawned_at = time.monotonic()
+
+    def _await_ready(self, limit: float | None) -> Connection:
+        """Wait for the started child's handshake. With a `limit` shorter than what is left of
+        `start_timeout_s`, running out raises VerifierTimeout and leaves the child starting."""
+        conn = self._conn
+        assert conn is not None
+        if self._ready:
+            return conn
+        left = self.start_timeout_s - (time.monotonic() - self._spawned_at)
+        wait = left if limit is None else min(limit, left)
+        if not conn.poll(max(0.0, wait)):
+            if limit is not None and wait < left:
+                raise VerifierTimeout(
+                    f"the worker is still starting after {limit:.3g}s", timeout_s=limit
+                )
             self._kill()
             raise WorkerCrashed(f"worker did not start within {self.start_timeout_s}s")
         try:
@@ -167,7 +201,12 @@ class IsolatedWorker:
         except (EOFError, OSError) as exc:
             self._kill()
             raise WorkerCrashed(f"worker died while starting: {exc}") from exc
+        self._ready = True
         return conn
+
+    def _start(self) -> Connection:
+        self._spawn()
+        return self._await_ready(None)
 
     def _kill(self) -> None:
         process, conn, send = self._process, self._conn, self._send
@@ -180,11 +219,28 @@ class IsolatedWorker:
                 process.kill()
             process.wait(timeout=10)
 
-    def call(self, fn: Callable[..., Any], *args: Any, timeout_s: float | None = None) -> Any:
-        """Run `fn(*args)` in the worker; raise VerifierTimeout, WorkerCrashed or RemoteError."""
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        timeout_s: float | None = None,
+        budgeted_start: bool = False,
+    ) -> Any:
+        """Run `fn(*args)` in the worker; raise VerifierTimeout, WorkerCrashed or RemoteError.
+
+        `budgeted_start`: a worker killed on timeout is replaced at once in the background, and
+        waiting for that replacement counts against `timeout_s`, so after a hang no call
+        (e.g. one environment step with a total budget) waits past its limit. The first start
+        is waited for as usual."""
         limit = self.timeout_s if timeout_s is None else timeout_s
         with self._lock:
-            conn = self._conn if self.alive and self._conn is not None else self._start()
+            started = time.monotonic()
+            if not self.alive or self._conn is None:
+                self._spawn()
+            waited = budgeted_start and self._background
+            conn = self._await_ready(limit if waited else None)
+            if waited:
+                limit = max(0.0, limit - (time.monotonic() - started))
             try:
                 assert self._send is not None
                 self._send.send((fn, args))
@@ -196,6 +252,9 @@ class IsolatedWorker:
             if not ready:
                 self._kill()
                 self.restarts += 1
+                if budgeted_start:
+                    self._spawn()
+                    self._background = True
                 raise VerifierTimeout(f"verifier exceeded {limit}s; worker killed", timeout_s=limit)
             try:
                 reply = conn.recv()
@@ -206,6 +265,13 @@ class IsolatedWorker:
         if reply[0] == "ok":
             return reply[1]
         raise RemoteError(reply[1], reply[2], reply[3])
+
+    def ensure_started(self) -> None:
+        """Start the worker now (blocking, up to `start_timeout_s`) unless one is running."""
+        with self._lock:
+            if not self.alive or self._conn is None:
+                self._spawn()
+            self._await_ready(None)
 
     def close(self) -> None:
         """Stop the worker (politely, then by force); the object can start a new one later."""

@@ -14,6 +14,8 @@ FailureKind = Literal[
     "verification_failed",
     "test_failure",
     "timeout",
+    "verifier_timeout",
+    "too_many_claims",
     "sandbox_error",
     "policy_error",
     "env_exception",

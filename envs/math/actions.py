@@ -60,6 +60,14 @@ class ActionParseError(MathEnvError, ActionError):
     """An action that cannot be read (empty, a step without a claim, a bad claim)."""
 
 
+class TooManyClaims(ActionParseError):
+    """The action makes more claims than one step may (`max_claims`): nothing is checked."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} claims in one action")
+        self.limit = limit
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One `lhs = rhs` assertion; `strict` claims must parse, lenient ones may be skipped."""
@@ -168,8 +176,9 @@ def final_answer(text: str) -> str | None:
     return str(hashes[-1]) if hashes else None
 
 
-def parse_action(text: str, variables: frozenset[str]) -> Action:
-    """Parse one action; raise ActionParseError when it has nothing that can be checked."""
+def parse_action(text: str, variables: frozenset[str], max_claims: int = MAX_CLAIMS) -> Action:
+    """Parse one action; raise ActionParseError when it has nothing that can be checked, and
+    TooManyClaims past `max_claims` claims."""
     stripped = text.strip()
     if not stripped:
         raise ActionParseError("empty action")
@@ -183,11 +192,15 @@ def parse_action(text: str, variables: frozenset[str]) -> Action:
     if len(lines) == 1 and step:
         label = step.group(1).lower()
         claims = _chain(_times(step.group(2), variables), "step", True, label)
+        if len(claims) > max_claims:
+            raise TooManyClaims(max_claims)
         return Action("step", tuple(claims), bad_labels=() if label in LABELS else (label,))
-    return _freeform(stripped, lines, variables)
+    return _freeform(stripped, lines, variables, max_claims)
 
 
-def _freeform(text: str, lines: list[str], variables: frozenset[str]) -> Action:
+def _freeform(
+    text: str, lines: list[str], variables: frozenset[str], max_claims: int
+) -> Action:
     claims: list[Claim] = []
     bad: list[str] = []
     for match in _ANNOTATION.finditer(text):
@@ -198,6 +211,8 @@ def _freeform(text: str, lines: list[str], variables: frozenset[str]) -> Action:
                 claims.append(
                     Claim(_times(lhs, variables), _times(rhs, variables), "annotation", True)
                 )
+                if len(claims) > max_claims:
+                    raise TooManyClaims(max_claims)
     seen = {(c.lhs.replace(" ", ""), c.rhs.replace(" ", "")) for c in claims}
     for line in lines:
         if _ANSWER_LINE.match(line) or _HASHES.match(line):
@@ -208,6 +223,8 @@ def _freeform(text: str, lines: list[str], variables: frozenset[str]) -> Action:
             if label not in LABELS and label not in bad:
                 bad.append(label)
             claims.extend(_chain(_times(step.group(2), variables), "step", True, label))
+            if len(claims) > max_claims:
+                raise TooManyClaims(max_claims)
             continue
         # "48/2 = <<48/2=24>>24": the annotation is the claim; the prose `=` before it is not
         for claim in _prose_claims(_ANNOTATION.sub("¤", line), variables):
@@ -215,8 +232,8 @@ def _freeform(text: str, lines: list[str], variables: frozenset[str]) -> Action:
             if key not in seen:
                 seen.add(key)
                 claims.append(claim)
-        if len(claims) > MAX_CLAIMS:
-            raise ActionParseError(f"more than {MAX_CLAIMS} claims in one action")
+        if len(claims) > max_claims:
+            raise TooManyClaims(max_claims)
     answer = final_answer(text)
     if not claims and answer is None:
         raise ActionParseError(

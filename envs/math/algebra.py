@@ -126,6 +126,16 @@ def sympy_check_numeric(lhs: Node, rhs: Node) -> bool:
 NUMERIC_DIGITS = 60
 
 
+def warm_up() -> None:
+    """Run each kind of check once (the worker's `warmup`): sympy fills its caches and lazy
+    imports here, not in the first step's time budget."""
+    from agentdata.envs.math.exact import parse
+
+    check_identity(parse("(x+1)^2"), parse("x^2+2x+1"))
+    check_solution_set(parse("x^2"), parse("4"), "x", [Fraction(2), Fraction(-2)])
+    scalars_equal(parse("2^(1/2)"), None, parse("1.41"), 2, 2)
+
+
 def scalars_equal(
     got: Node, got_places: int | None, expected: Node, exp_places: int | None, min_places: int
 ) -> JsonDict:

@@ -3,7 +3,8 @@
 Kwargs: `tasks` (JSONL path; GSM8K or {"id","problem","answer"}), or `family` / `difficulty`
 for generated tasks (see generators.py), `max_steps`, `reward_mode` ("answer": 1.0 for a
 correct final answer; "process": on the step that ends the episode, 0.5 * final correctness +
-0.5 * share of correct steps), `verifier_timeout_s` (sympy worker limit per check).
+0.5 * share of correct steps), `verifier_timeout_s` (sympy worker limit per check),
+`step_budget_s` (total verification time of one step) and `max_claims` (claims per step).
 """
 
 from __future__ import annotations
@@ -16,13 +17,26 @@ from typing import Any
 import numpy as np
 
 from agentdata.envs.base import OracleAgent, Outcome, TextEnv
-from agentdata.envs.isolation import IsolatedWorker
+from agentdata.envs.isolation import IsolatedWorker, VerifierTimeout
 from agentdata.envs.math import generators
-from agentdata.envs.math.actions import LABELS, ActionParseError, parse_action
+from agentdata.envs.math.actions import (
+    LABELS,
+    MAX_CLAIMS,
+    Action,
+    ActionParseError,
+    TooManyClaims,
+    parse_action,
+)
 from agentdata.envs.math.answers import AnswerCheck, compare
-from agentdata.envs.math.checks import Checker
+from agentdata.envs.math.checks import Checker, ClaimResult
 from agentdata.envs.math.errors import AnswerParseError, ConfigError, UnknownTaskError
-from agentdata.envs.math.judge import Judgement, judge, parse_failure, scope_failure
+from agentdata.envs.math.judge import (
+    Judgement,
+    judge,
+    parse_failure,
+    scope_failure,
+    too_many_claims,
+)
 from agentdata.envs.math.tasks import (
     TaskFile,
     load_task_file,
@@ -48,6 +62,8 @@ class MathEnv(TextEnv):
         max_steps: int = 30,
         reward_mode: str = "answer",
         verifier_timeout_s: float = 5.0,
+        step_budget_s: float = 3.0,
+        max_claims: int = MAX_CLAIMS,
         render_mode: str | None = None,
     ) -> None:
         super().__init__(max_steps=int(max_steps), render_mode=render_mode)
@@ -59,8 +75,13 @@ class MathEnv(TextEnv):
             raise ConfigError(f"difficulty must be 1-5, got {difficulty!r}")
         if tasks is not None and (family is not None or difficulty is not None):
             raise ConfigError("give either tasks=PATH or family/difficulty, not both")
-        if verifier_timeout_s <= 0:
-            raise ConfigError("verifier_timeout_s must be > 0")
+        if verifier_timeout_s <= 0 or step_budget_s <= 0:
+            raise ConfigError("verifier_timeout_s and step_budget_s must be > 0")
+        if int(max_claims) < 1:
+            raise ConfigError("max_claims must be >= 1")
+        self.step_budget_s = float(step_budget_s)
+        self.max_claims = int(max_claims)
+        self._deadline = 0.0
         self.family = family
         self.difficulty = None if difficulty is None else int(difficulty)
         self.reward_mode = reward_mode
@@ -117,40 +138,74 @@ class MathEnv(TextEnv):
         return "\n".join(lines)
 
     def _symbolic(self, fn: Any, *args: Any) -> dict[str, object]:
+        """Run a sympy check in the worker within what is left of the step's budget."""
         if self._worker is None:
-            self._worker = IsolatedWorker(timeout_s=self.verifier_timeout_s, preload=("sympy",))
-        result = self._worker.call(fn, *args)
+            self._worker = IsolatedWorker(
+                timeout_s=self.verifier_timeout_s,
+                preload=("sympy",),
+                warmup="agentdata.envs.math.algebra:warm_up",
+            )
+        if not self._worker.alive:  # the first start is not verification time
+            started = time.perf_counter()
+            self._worker.ensure_started()
+            self._deadline += time.perf_counter() - started
+        left = self._deadline - time.perf_counter()
+        if left <= 0:
+            raise VerifierTimeout(self._budget_message(), timeout_s=self.step_budget_s)
+        limit = min(self.verifier_timeout_s, left)
+        result = self._worker.call(fn, *args, timeout_s=limit, budgeted_start=True)
         return dict(result)
 
-    def _answer(self, text: str | None) -> tuple[AnswerCheck | None, str | None]:
+    def _budget_message(self) -> str:
+        return f"the step's verification budget ({self.step_budget_s:g}s) is spent"
+
+    def _answer(self, text: str | None) -> tuple[AnswerCheck | None, str | None, str | None]:
+        """(check, unreadable reason, out-of-time reason) of the action's final answer."""
         if text is None:
-            return None, None
+            return None, None, None
         assert self.task is not None
         try:
-            return compare(text, str(self.task.metadata.get("answer", "")), self._symbolic), None
+            gold = str(self.task.metadata.get("answer", ""))
+            return compare(text, gold, self._symbolic), None, None
         except AnswerParseError as exc:
-            return None, str(exc)
+            return None, str(exc), None
+        except VerifierTimeout as exc:
+            return None, None, str(exc)
 
     def _apply(self, action: str) -> Outcome:
         assert self.task is not None and self._checker is not None
         started = time.perf_counter()
+        self._deadline = started + self.step_budget_s
         parsed_json: dict[str, JsonValue] | None = None
         try:
-            parsed = parse_action(action, variables_of(self.task))
+            parsed = parse_action(action, variables_of(self.task), self.max_claims)
             parsed_json = parsed.to_json()  # type: ignore[assignment]
+        except TooManyClaims as exc:
+            judgement = too_many_claims(exc.limit)
         except ActionParseError as exc:
             judgement = parse_failure(str(exc))
         else:
             if parsed.bad_labels:
                 judgement = scope_failure(parsed)
             else:
-                results = [self._checker.check(claim) for claim in parsed.claims]
-                check, error = self._answer(parsed.answer)
-                judgement = judge(results, check, error)
+                judgement = self._judge(parsed)
                 if judgement.verdict.label != "incorrect" and judgement.failure is None:
                     self._advance(parsed.claims)
         verifier_s = time.perf_counter() - started
         return self._outcome(judgement, parsed_json, verifier_s)
+
+    def _judge(self, parsed: Action) -> Judgement:
+        """Check the claims, then the answer, while the step's budget lasts."""
+        assert self._checker is not None
+        results: list[ClaimResult] = []
+        for claim in parsed.claims:
+            if time.perf_counter() >= self._deadline:
+                return judge(results, None, None, self._budget_message())
+            results.append(self._checker.check(claim))
+        if parsed.answer is not None and time.perf_counter() >= self._deadline:
+            return judge(results, None, None, self._budget_message())
+        check, error, out_of_time = self._answer(parsed.answer)
+        return judge(results, check, error, out_of_time)
 
     def _advance(self, claims: Sequence[Any]) -> None:
         """A step that verified moves the logical state forward (failed steps do not)."""

@@ -51,6 +51,14 @@ def parse_failure(message: str) -> Judgement:
     return Judgement(verdict, failure, f"format error: {message}", None)
 
 
+def too_many_claims(limit: int) -> Judgement:
+    """The action makes more claims than a step may: nothing is checked (never a verdict)."""
+    message = f"more than {limit} claims in one step; split the work over several steps"
+    verdict = _verdict("neutral", RULES, message, {"max_claims": limit})
+    failure = Failure(kind="too_many_claims", message=message, detail={"max_claims": limit})
+    return Judgement(verdict, failure, f"not checked: {message}", None)
+
+
 def scope_failure(action: Action) -> Judgement:
     """The action used labels outside the whitelist."""
     bad = ", ".join(action.bad_labels)
@@ -65,8 +73,11 @@ def judge(
     results: list[ClaimResult],
     answer: AnswerCheck | None,
     answer_error: str | None,
+    out_of_time: str | None = None,
 ) -> Judgement:
-    """Aggregate: first format error, else first incorrect claim, else the answer, else ok."""
+    """Aggregate: first format error, else first incorrect claim, else (when a check ran out
+    of time: `out_of_time` says why) neutral with a `verifier_timeout` failure, else the
+    answer, else ok. A claim found wrong stays wrong whatever was not checked."""
     evidence: dict[str, JsonValue] = {
         "claims": [r.to_json() for r in results[:MAX_EVIDENCE_CLAIMS]],  # type: ignore[misc]
         "n_claims": len(results),
@@ -83,6 +94,7 @@ def judge(
     failure: Failure | None = None
     limits = [r for r in results if r.status == "limit"]
     timeouts = [r for r in results if r.status == "timeout"]
+    out_of_time = out_of_time or (timeouts[0].message if timeouts else None)
     if limits:
         failure = Failure(
             kind="invalid_action",
@@ -92,8 +104,8 @@ def judge(
                 "limit": str(limits[0].evidence.get("limit")),
             },
         )
-    elif timeouts:
-        failure = Failure(kind="timeout", message=timeouts[0].message)
+    elif out_of_time:
+        failure = Failure(kind="verifier_timeout", message=out_of_time)
     formats = [r for r in results if r.status == "format"]
     wrong = [r for r in results if r.status == "incorrect"]
     if formats or answer_error is not None:
@@ -107,6 +119,9 @@ def judge(
         verdict = _verdict("incorrect", first.verifier, first.message, evidence, first.error_type)
         text = f"incorrect ({first.error_type}) in `{first.claim.text[:120]}`: {first.message}"
         return Judgement(verdict, failure, text, answer_correct)
+    if out_of_time:
+        verdict = _verdict("neutral", RULES, f"not verified: {out_of_time}", evidence)
+        return Judgement(verdict, failure, f"unverifiable: {out_of_time}", None)
     if answer is not None and not answer.correct:
         verdict = _verdict(
             "incorrect", ANSWER, f"wrong answer: {answer.reason}", evidence, "wrong_answer"
