@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +27,6 @@ Reexecute = Callable[[str, int], Sequence[tuple[bool, bool]] | None]
 """(episode id, last step index) -> per re-executed step (passed, failed); None: unreplayable."""
 
 FORMATS = ("jsonl", "parquet")
-_SPACE = re.compile(r"\s+")
 _BATCH = 1000
 
 
@@ -80,25 +78,18 @@ def check_output(out: Path, force: bool) -> None:
 
 
 def content_key(row: dict[str, Any]) -> bytes:
-    """Digest of a row's training content, whitespace-normalised (provenance excluded)."""
+    """Digest of a row's training content, whitespace runs collapsed (provenance excluded)."""
     content = {k: v for k, v in row.items() if k not in ("provenance", "difficulty", "error_type")}
-    return hashlib.blake2b(orjson.dumps(_normalise(content), option=orjson.OPT_SORT_KEYS),
-                           digest_size=16).digest()  # fmt: skip
+    data = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    # Whitespace inside JSON strings is raw spaces or \n \t \r escapes (C-speed passes).
+    for escape in (b"\\n", b"\\t", b"\\r"):
+        data = data.replace(escape, b" ")
+    return hashlib.blake2b(b" ".join(data.split()), digest_size=16).digest()
 
 
-def _normalise(value: Any) -> Any:
-    if isinstance(value, str):
-        return _SPACE.sub(" ", value).strip()
-    if isinstance(value, list):
-        return [_normalise(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
-    return value
-
-
-def stratum(sample: Sample) -> tuple[str, str]:
+def _stratum(row: dict[str, Any]) -> tuple[str, str]:
     """--balance strata: (difficulty, error type)."""
-    return (str(sample.difficulty), str(sample.error_type))
+    return (str(row.get("difficulty")), str(row.get("error_type")))
 
 
 class _Verifier:
@@ -150,32 +141,20 @@ def write_export(
     verifier = _Verifier(reexecute) if reexecute is not None else None
     temps: list[Path] = []
     try:
-        spool = _temp(out, temps)
-        strata: Counter[tuple[str, str]] = Counter()
-        seen: set[bytes] = set()
-        with spool.open("wb") as fh:
-            for sample in samples:
-                report.mined += 1
-                if dedupe:
-                    key = content_key(sample.row)
-                    if key in seen:
-                        report.duplicates += 1
-                        continue
-                    seen.add(key)
-                if verifier is not None and not verifier.ok(sample):
-                    report.unverified += 1
-                    continue
-                strata[stratum(sample)] += 1
-                fh.write(orjson.dumps(sample.row) + b"\n")
-        seen.clear()
-        cap = min(strata.values()) if balance and strata else None
+        rows = _accepted(samples, report, dedupe, verifier)
+        if balance:  # strata sizes are known only at the end: spool, then keep `cap` of each
+            spool, strata = _temp(out, temps), Counter[tuple[str, str]]()
+            with spool.open("wb") as fh:
+                for row in rows:
+                    strata[_stratum(row)] += 1
+                    fh.write(orjson.dumps(row) + b"\n")
+            rows = _kept(_read(spool), min(strata.values(), default=0), report)
         final = _temp(out, temps)
-        rows = _counted(_kept(_read(spool), cap, report), report)
         if fmt == "jsonl":
             with final.open("wb") as fh:
-                fh.writelines(orjson.dumps(r) + b"\n" for r in rows)
+                fh.writelines(orjson.dumps(r) + b"\n" for r in _counted(rows, report))
         else:
-            _write_parquet(rows, kind, final)
+            _write_parquet(_counted(rows, report), kind, final)
         card_tmp = _temp(out, temps)
         card_tmp.write_text(card(report), encoding="utf-8")
         os.replace(final, out)
@@ -185,6 +164,25 @@ def write_export(
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
     return report
+
+
+def _accepted(
+    samples: Iterable[Sample], report: ExportReport, dedupe: bool, verifier: _Verifier | None
+) -> Iterator[dict[str, Any]]:
+    """Rows that are new (by normalised content) and, with --verify, still verify."""
+    seen: set[bytes] = set()
+    for sample in samples:
+        report.mined += 1
+        if dedupe:
+            key = content_key(sample.row)
+            if key in seen:
+                report.duplicates += 1
+                continue
+            seen.add(key)
+        if verifier is not None and not verifier.ok(sample):
+            report.unverified += 1
+            continue
+        yield sample.row
 
 
 def _temp(out: Path, temps: list[Path]) -> Path:
@@ -201,13 +199,13 @@ def _read(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _kept(
-    rows: Iterator[dict[str, Any]], cap: int | None, report: ExportReport
+    rows: Iterator[dict[str, Any]], cap: int, report: ExportReport
 ) -> Iterator[dict[str, Any]]:
     """Rows kept by --balance: the first `cap` of every stratum (episode-id order)."""
     taken: Counter[tuple[str, str]] = Counter()
     for row in rows:
-        key = (str(row.get("difficulty")), str(row.get("error_type")))
-        if cap is not None and taken[key] >= cap:
+        key = _stratum(row)
+        if taken[key] >= cap:
             report.unbalanced += 1
             continue
         taken[key] += 1

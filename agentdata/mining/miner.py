@@ -94,7 +94,7 @@ def _curriculum(
         .subquery()
     )
     stmt = (
-        select(Episode.__table__, outcomes.c.n, outcomes.c.c, outcomes.c.mean_reward)
+        select(*queries.EPISODE_COLUMNS, outcomes.c.n, outcomes.c.c, outcomes.c.mean_reward)
         .join(outcomes, outcomes.c.first_id == Episode.id)
         .order_by(Episode.task_id)
     )

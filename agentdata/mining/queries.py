@@ -33,6 +33,14 @@ AnySelect = Select[*tuple[Any, ...]]
 _STREAM = {"stream_results": True, "yield_per": 2000}
 
 
+EPISODE_COLUMNS = (
+    Episode.id, Episode.run_id, Episode.env_id, Episode.task_id, Episode.task_hash, Episode.seed,
+    Episode.sample_index, Episode.policy, Episode.package_version, Episode.success,
+    Episode.total_reward, Episode.initial_observation,
+)  # fmt: skip
+"""The episode columns mining reads (`views.episode_from_row`)."""
+
+
 def failed(step: Any) -> ColumnElement[bool]:
     """A step failed: a typed failure or an `incorrect` verdict (`StepView.failed`)."""
     return or_(step.failure_kind.is_not(None), step.verdict_label == "incorrect")
@@ -101,7 +109,7 @@ def cycles_select(sel: Selection) -> AnySelect:
 
 def episode_select(sel: Selection, *, kind: str) -> AnySelect:
     """Episodes that can give samples of `kind`, ordered by id (or task, id for groups)."""
-    stmt = select(Episode.__table__).where(*sel.episode_filter())
+    stmt = select(*EPISODE_COLUMNS).where(*sel.episode_filter())
     bad = aliased(Step)
     if kind in ("correction", "reflection", "dpo"):
         cycles = cycles_select(sel).subquery()

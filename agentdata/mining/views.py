@@ -15,7 +15,7 @@ from agentdata.errors import CorruptRecordError
 from agentdata.schemas.hashing import canonical_json
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StepView:
     """One recorded step as mining sees it."""
 
@@ -59,7 +59,7 @@ class StepView:
         return f"{self.verdict.get('verifier')}@{self.verdict.get('verifier_version')}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EpisodeView:
     """One recorded episode as mining sees it."""
 
