@@ -133,8 +133,14 @@ class Sandbox(abc.ABC):
         env: Mapping[str, str] | None = None,
         workdir: str = WORKSPACE,
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+        then: str = "",
     ) -> ExecResult:
-        """Run `argv` under `WRAPPER_SH` as the sandbox user; never raise for its failures."""
+        """Run `argv` as the sandbox user; never raise for its failures.
+
+        With `then` (a Python program), once `argv` has ended and every process it started
+        is dead, print `SCAN_MARK` and run `then` as the sandbox user on this call's stdin
+        (`argv` then gets /dev/null); the exit status stays `argv`'s.
+        """
 
     @abc.abstractmethod
     def _close_backend(self) -> None:
@@ -241,10 +247,11 @@ class Sandbox(abc.ABC):
     ) -> tuple[ExecResult, WorkspaceSnapshot | None]:
         """`exec(cmd)` and then `snapshot()` in one round trip (e.g. after a test run).
 
-        The scan starts only once every process the command started is dead, and is read
-        from after the last marker, so the command cannot forge it. The snapshot is None
-        when it could not be taken that way (timeout, truncated output, a process that
-        would not die): call `snapshot()` then. The command's stdin is /dev/null.
+        The scan starts only once every process the command started is dead — killed by
+        the wrapper / PID 1, which the command cannot stop or trace — and is read from
+        after the last marker, so the command cannot forge it. The snapshot is None when
+        it could not be taken that way (timeout, truncated output, a process that would
+        not die): call `snapshot()` then. The command's stdin is /dev/null.
         """
         if not timeout > 0:
             raise ValueError(f"timeout must be positive, got {timeout!r}")
@@ -252,10 +259,11 @@ class Sandbox(abc.ABC):
             self._check_live()
             assert self._baseline is not None
             res = self._run(
-                ["sh", "-c", ex.SCAN_AFTER_SH, "sh", cmd, SCAN_PY],
+                ["sh", "-c", cmd],
                 timeout,
                 stdin=scan_request(self._baseline, WORKSPACE),
                 max_output_bytes=max_output_bytes,
+                then=SCAN_PY,
             )
             head, marker, scan = res.stdout.rpartition(ex.SCAN_MARK)
             if not marker:

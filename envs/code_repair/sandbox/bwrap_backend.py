@@ -122,10 +122,11 @@ class BwrapSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         workdir: str = WORKSPACE,
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+        then: str = "",
     ) -> ExecResult:
         init = [os.path.realpath(sys.executable), "-I", "-S", "-c", BWRAP_INIT_PY]
         # The caller's variables reach the command only, never PID 1 (think LD_PRELOAD).
-        cmd = [*self._argv(workdir), "--", *init, f"{timeout:.3f}", *with_env(argv, env)]
+        cmd = [*self._argv(workdir), "--", *init, f"{timeout:.3f}", then, *with_env(argv, env)]
         start = time.monotonic()
         config = self.config
         try:

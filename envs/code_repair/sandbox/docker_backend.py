@@ -114,12 +114,14 @@ class DockerSandbox(Sandbox):
         env: Mapping[str, str] | None = None,
         workdir: str = WORKSPACE,
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+        then: str = "",
     ) -> ExecResult:
         import docker
 
         api = self._client.api
         agent = f"{SANDBOX_UID}:{SANDBOX_UID}"
-        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, *with_env(argv, env)]
+        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, then]
+        cmd += with_env(argv, env)
         start = time.monotonic()
         try:
             exec_id = api.exec_create(

@@ -25,17 +25,20 @@ from collections.abc import Mapping, Sequence
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-# $1: timeout in seconds; $2: uid:gid to run the command as; the rest is the command
-# (argv). `setpriv` is in util-linux (essential in Debian); images without it drop the ids
-# with Python instead (127 for a missing command, as `sh` says).
+# $1: timeout in seconds; $2: uid:gid to run the command as; $3: a Python program to run
+# as that user once every process of the command is dead ('' for none: see `SCAN_MARK`);
+# the rest is the command (argv). With a program, the command's stdin is /dev/null and the
+# program gets the wrapper's. `setpriv` is in util-linux (essential in Debian); images
+# without it drop the ids with Python instead (127 for a missing command, as `sh` says).
 WRAPPER_SH = r"""
-t=$1; u=$2; shift 2
+t=$1; u=$2; then=$3; shift 3
 ( trap '' TERM INT HUP; sleep "$t"; for i in 1 2 3 4 5 6 7 8; do kill -9 -1; done ) \
     </dev/null >/dev/null 2>&1 &
-if command -v setpriv >/dev/null 2>&1; then
-    setpriv --reuid="${u%%:*}" --regid="${u#*:}" --clear-groups --inh-caps=-all -- "$@"
-else
-    python3 -I -S -c '
+as_agent() {
+    if command -v setpriv >/dev/null 2>&1; then
+        setpriv --reuid="${u%%:*}" --regid="${u#*:}" --clear-groups --inh-caps=-all -- "$@"
+    else
+        python3 -I -S -c '
 import os, sys
 uid, _, gid = sys.argv[1].partition(":")
 os.setgroups([]); os.setresgid(int(gid), int(gid), int(gid))
@@ -47,7 +50,9 @@ except FileNotFoundError:
 except OSError as e:
     sys.stderr.write(sys.argv[2] + ": " + e.strerror + "\n"); os._exit(126)
 ' "$u" "$@"
-fi
+    fi
+}
+if [ -n "$then" ]; then as_agent "$@" </dev/null; else as_agent "$@"; fi
 rc=$?
 kill -9 -1 2>/dev/null
 wait 2>/dev/null
@@ -56,12 +61,19 @@ while kill -0 -1 2>/dev/null && [ $n -lt 500 ]; do
     kill -9 -1 2>/dev/null; n=$((n+1))
     [ $n -gt 200 ] && sleep 0.01
 done
+kill -0 -1 2>/dev/null && exit $rc
+if [ -n "$then" ]; then
+    printf '\n@@agentdata-scan@@\n'
+    as_agent python3 -I -c "$then"
+fi
 exit $rc
 """
 
 # PID 1 of every bubblewrap call (`bwrap --as-pid-1`: a fresh pid namespace per call).
-# argv: timeout, then the command. It makes itself non-dumpable, so the command (same uid,
-# no capabilities) can neither ptrace it nor open its /proc files; it installs no signal
+# argv: timeout, a Python program for after the command ('' for none, as in `WRAPPER_SH`:
+# it runs once PID 1 has killed and reaped every other process), then the command. It
+# makes itself non-dumpable, so the command (same uid, no capabilities) can neither
+# ptrace it nor open its /proc files; it installs no signal
 # handler, so the kernel drops every signal sent to it from inside the namespace. It runs
 # the command, reaps orphans while waiting (SIGCHLD blocked and waited for, never handled),
 # and exits when the command does (137 at the timeout): the kernel then kills every process
@@ -74,11 +86,13 @@ if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPAB
 for s in (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ):
     signal.signal(s, signal.SIG_DFL)
 deadline = time.monotonic() + float(sys.argv[1])
-argv = sys.argv[2:]
+then, argv = sys.argv[2], sys.argv[3:]
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
 pid = os.fork()
 if pid == 0:
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    if then:
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     try:
         os.execvp(argv[0], argv)
     except FileNotFoundError:
@@ -97,7 +111,25 @@ while True:
             break
         if child == pid:
             code = os.waitstatus_to_exitcode(status)
-            os._exit(128 - code if code < 0 else code)
+            code = 128 - code if code < 0 else code
+            if not then:
+                os._exit(code)
+            while True:  # every other process here is ours to kill, and ends up our child
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                try:
+                    os.waitpid(-1, 0)
+                except ChildProcessError:
+                    break
+            os.write(1, b"\n@@agentdata-scan@@\n")
+            scan = os.fork()
+            if scan == 0:
+                signal.pthread_sigmask(signal.SIG_SETMASK, set())
+                os.execvp(sys.executable, [sys.executable, "-I", "-c", then])
+            os.waitpid(scan, 0)
+            os._exit(code)
     left = deadline - time.monotonic()
     if left <= 0:
         os._exit(137)
@@ -194,33 +226,7 @@ class CappedBuffer:
         """The raw kept bytes (only meaningful when not truncated)."""
         return bytes(self._head) + bytes(self._tail[-self._half :])
 
+# Printed by the wrapper / PID 1 between the command's output and the program run after it.
+# Every process the command started is dead by then, so nothing of the command can write
+# after the marker: the host reads the program's output after the *last* one.
 SCAN_MARK = "\n@@agentdata-scan@@\n"
-
-# $1: a command for `sh -c`; $2: the scan program (snapshot.SCAN_PY). stdin: the scan
-# request (the command gets /dev/null). After the command, every process but this shell,
-# its parent (the wrapper) and PID 1 is killed until none is left; only then is the marker
-# printed and the workspace scanned, so nothing the command started can write after the
-# marker: the host reads the scan from the text after the *last* marker. If something
-# will not die, there is no marker and the caller takes a separate snapshot.
-SCAN_AFTER_SH = r"""
-sh -c "$1" </dev/null
-rc=$?
-n=0
-while :; do
-    left=0
-    for d in /proc/[0-9]*; do
-        p=${d#/proc/}
-        case "$p" in 1|$$|$PPID) continue;; esac
-        { read -r stat < "$d/stat"; } 2>/dev/null || continue
-        case "$stat" in *") Z "*) continue;; esac
-        kill -9 "$p" 2>/dev/null && left=$((left+1))
-    done
-    [ $left -eq 0 ] && break
-    n=$((n+1))
-    [ $n -gt 300 ] && exit $rc
-    [ $n -gt 50 ] && sleep 0.01
-done
-printf '\n@@agentdata-scan@@\n'
-python3 -I -c "$2"
-exit $rc
-"""

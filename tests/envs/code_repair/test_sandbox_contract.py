@@ -113,3 +113,14 @@ def test_the_callers_environment_reaches_only_the_command(make: Factory) -> None
     assert with_env(["./a=b", "x"], {"X": "1"})[:3] == ["env", "X=1", "/bin/sh"]
     with pytest.raises(ValueError):
         box.exec("true", env={"BAD=NAME": "x"})
+
+
+def test_exec_and_snapshot_cannot_be_stalled_or_forged_by_a_daemon(make: Factory) -> None:
+    box = make(None)
+    box.write_file("freeze.py", attack("freeze_the_cleaner"))
+    # The daemon stops or traces every process it can, the scanner-to-be included; the
+    # scan runs only after the wrapper / PID 1 (out of its reach) has killed it.
+    res, snap = box.exec_and_snapshot("exec python3 freeze.py won.txt", timeout=20)
+    assert not res.timed_out and snap is not None, res
+    assert {c.path for c in snap.changes} == {"freeze.py", "won.txt"}
+    assert snap == box.snapshot()
