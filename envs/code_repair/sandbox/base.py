@@ -238,6 +238,42 @@ class Sandbox(abc.ABC):
             raise SandboxStateError("sandbox not started")
         return self._baseline.tree_hash
 
+    def exec_then(
+        self,
+        cmd: str,
+        then: str,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        *,
+        stdin: bytes | None = None,
+        max_output_bytes: int = 64 << 20,
+    ) -> tuple[ExecResult, str | None]:
+        """Run `cmd` (`sh -c`, stdin /dev/null), then the Python program `then`, in one call.
+
+        `then` runs as the sandbox user on `stdin` only once every process `cmd` started is
+        dead — killed by the wrapper (Docker) or PID 1 (bwrap), which `cmd` cannot stop or
+        trace — so nothing of `cmd` can alter what it reads or prints. Returns `cmd`'s result
+        (its exit status and output) and `then`'s stdout, or None when `then` did not run
+        (timeout, a process that would not die) or its output was cut (truncated).
+        """
+        if not timeout > 0:
+            raise ValueError(f"timeout must be positive, got {timeout!r}")
+        with self._lock:
+            self._check_live()
+            res = self._run(
+                ["sh", "-c", cmd],
+                timeout,
+                stdin=stdin,
+                max_output_bytes=max_output_bytes,
+                then=then,
+            )
+        head, marker, tail = res.stdout.rpartition(ex.SCAN_MARK)
+        if not marker:
+            return res, None
+        res = replace(res, stdout=head)
+        if res.timed_out or res.truncated:
+            return res, None
+        return res, tail
+
     def exec_and_snapshot(
         self,
         cmd: str,
@@ -247,29 +283,18 @@ class Sandbox(abc.ABC):
     ) -> tuple[ExecResult, WorkspaceSnapshot | None]:
         """`exec(cmd)` and then `snapshot()` in one round trip (e.g. after a test run).
 
-        The scan starts only once every process the command started is dead — killed by
-        the wrapper / PID 1, which the command cannot stop or trace — and is read from
-        after the last marker, so the command cannot forge it. The snapshot is None when
-        it could not be taken that way (timeout, truncated output, a process that would
-        not die): call `snapshot()` then. The command's stdin is /dev/null.
+        Built on `exec_then`: the scan cannot be stalled or forged by the command. The
+        snapshot is None when it could not be taken that way (timeout, truncated output, a
+        process that would not die): call `snapshot()` then. The command's stdin is /dev/null.
         """
-        if not timeout > 0:
-            raise ValueError(f"timeout must be positive, got {timeout!r}")
         with self._lock:
             self._check_live()
             assert self._baseline is not None
-            res = self._run(
-                ["sh", "-c", cmd],
-                timeout,
-                stdin=scan_request(self._baseline, WORKSPACE),
-                max_output_bytes=max_output_bytes,
-                then=SCAN_PY,
+            request = scan_request(self._baseline, WORKSPACE)
+            res, scan = self.exec_then(
+                cmd, SCAN_PY, timeout, stdin=request, max_output_bytes=max_output_bytes
             )
-            head, marker, scan = res.stdout.rpartition(ex.SCAN_MARK)
-            if not marker:
-                return res, None
-            res = replace(res, stdout=head)
-            if res.timed_out or res.truncated:
+            if scan is None:
                 return res, None
             try:
                 return res, build_snapshot(self._baseline, scan)

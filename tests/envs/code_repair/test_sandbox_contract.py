@@ -124,3 +124,13 @@ def test_exec_and_snapshot_cannot_be_stalled_or_forged_by_a_daemon(make: Factory
     assert not res.timed_out and snap is not None, res
     assert {c.path for c in snap.changes} == {"freeze.py", "won.txt"}
     assert snap == box.snapshot()
+
+
+def test_exec_then_runs_its_program_once_the_command_is_gone(make: Factory) -> None:
+    box = make(None)
+    late = "(sleep 1; echo late > late.txt) >/dev/null 2>&1 &"
+    program = "import os, sys; print(sys.stdin.read(), os.path.exists('late.txt'))"
+    res, out = box.exec_then(f"echo cmd; cat; {late} exit 3", program, 30, stdin=b"req")
+    assert (res.exit_code, res.stdout, out) == (3, "cmd\n", "req False\n"), res
+    res, out = box.exec_then("sleep 30", program, 1)
+    assert res.timed_out and out is None
