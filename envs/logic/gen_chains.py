@@ -7,8 +7,19 @@ import itertools
 import numpy as np
 
 from agentdata.envs.logic.chain import prove
-from agentdata.envs.logic.formula import Atom, Formula, Not, fold, forall, implies, negate
+from agentdata.envs.logic.formula import (
+    Atom,
+    Formula,
+    Not,
+    fmt,
+    fold,
+    forall,
+    implies,
+    negate,
+    substitute,
+)
 from agentdata.envs.logic.generators import ANSWER_OF, Generated, GeneratorError
+from agentdata.envs.logic.sampling import chance, index, order, sample
 
 CONCEPTS = (
     "wumpus",
@@ -57,7 +68,7 @@ NAMES = ("alex", "fae", "max", "polly", "rex", "sally", "sam", "stella", "wren",
 
 
 def _pick(rng: np.random.Generator, pool: tuple[str, ...], k: int) -> list[str]:
-    return [pool[int(i)] for i in rng.choice(len(pool), size=k, replace=False)]
+    return [pool[int(i)] for i in sample(rng, len(pool), k)]
 
 
 def _cap(name: str) -> str:
@@ -72,8 +83,8 @@ def _lit(pred: str, who: str, positive: bool = True) -> Formula:
 def _shuffled(
     rng: np.random.Generator, premises: list[Formula], texts: list[str]
 ) -> tuple[list[Formula], list[str]]:
-    order = [int(i) for i in rng.permutation(len(premises))]
-    return [premises[i] for i in order], [texts[i] for i in order]
+    perm = order(rng, len(premises))
+    return [premises[i] for i in perm], [texts[i] for i in perm]
 
 
 def prontoqa(rng: np.random.Generator, difficulty: int) -> Generated:
@@ -83,8 +94,8 @@ def prontoqa(rng: np.random.Generator, difficulty: int) -> Generated:
     concepts = _pick(rng, CONCEPTS, depth + difficulty)
     chain, others = concepts[:depth], concepts[depth:]
     prop, other_prop = _pick(rng, PROPERTIES, 2)
-    who = NAMES[int(rng.integers(0, len(NAMES)))]
-    positive = bool(rng.random() < 0.5)
+    who = NAMES[index(rng, len(NAMES))]
+    positive = chance(rng, 0.5)
     premises: list[Formula] = [_lit(chain[0], who)]
     texts = [f"{_cap(who)} is a {chain[0]}."]
     for a, b in itertools.pairwise(chain):
@@ -97,12 +108,12 @@ def prontoqa(rng: np.random.Generator, difficulty: int) -> Generated:
             premises.append(forall("x", implies(_lit(other, "x"), _lit(prop, "x", not positive))))
             texts.append(f"Every {other} is {'not ' if positive else ''}{prop}.")
         else:
-            source = chain[int(rng.integers(0, depth))]
+            source = chain[index(rng, depth)]
             premises.append(forall("x", implies(_lit(source, "x"), _lit(other_prop, "x"))))
             texts.append(f"Every {source} is {other_prop}.")
     premises, texts = _shuffled(rng, premises, texts)
     conclusion = _lit(prop, who)
-    proof = prove(premises, conclusion) or []
+    proof = _chain_proof(premises, who, chain, _lit(prop, who, positive))
     return Generated(
         premises,
         conclusion,
@@ -113,6 +124,19 @@ def prontoqa(rng: np.random.Generator, difficulty: int) -> Generated:
     )
 
 
+def _chain_proof(premises: list[Formula], who: str, chain: list[str], last: Formula) -> list[str]:
+    """The gold proof: one `universal_modus_ponens` per rule of the chain."""
+    where = {f: f"p{i}" for i, f in enumerate(premises, start=1)}
+    cite = where[_lit(chain[0], who)]
+    proof: list[str] = []
+    heads = [_lit(c, who) for c in chain[1:]] + [last]
+    for n, (source, head) in enumerate(zip(chain, heads, strict=True), start=1):
+        rule = forall("x", implies(_lit(source, "x"), substitute(head, {who: "x"})))
+        proof.append(f"derive {fmt(head)} from {where[rule]}, {cite} by universal_modus_ponens")
+        cite = f"s{n}"
+    return proof
+
+
 def _fact_text(who: str, prop: str, positive: bool) -> str:
     return f"{_cap(who)} is {'' if positive else 'not '}{prop}."
 
@@ -121,7 +145,7 @@ def proofwriter(rng: np.random.Generator, difficulty: int) -> Generated:
     """An open-world rule base: facts (some negated) and rules with one- or two-literal
     bodies; the question's answer (True, False or Unknown) is drawn first and a query with
     that answer is searched for."""
-    from agentdata.envs.logic.ground import ground_entails
+    from agentdata.envs.logic.ground import Theory
 
     for _ in range(50):
         people = _pick(rng, NAMES, 2 + (difficulty > 2))
@@ -129,15 +153,15 @@ def proofwriter(rng: np.random.Generator, difficulty: int) -> Generated:
         premises: list[Formula] = []
         texts: list[str] = []
         for _ in range(2 + difficulty):
-            who, prop = people[int(rng.integers(0, len(people)))], attrs[int(rng.integers(0, 3))]
-            positive = bool(rng.random() < 0.8)
+            who, prop = people[index(rng, len(people))], attrs[index(rng, 3)]
+            positive = chance(rng, 0.8)
             premises.append(_lit(prop, who, positive))
             texts.append(_fact_text(who, prop, positive))
         for _ in range(1 + difficulty):
             size = 2 if difficulty >= 3 and rng.random() < 0.5 else 1
             body = _pick(rng, tuple(attrs), size + 1)
             head, body = body[-1], body[:-1]
-            positive = bool(rng.random() < 0.7)
+            positive = chance(rng, 0.7)
             premises.append(
                 forall(
                     "x",
@@ -148,14 +172,15 @@ def proofwriter(rng: np.random.Generator, difficulty: int) -> Generated:
                 f"If someone is {' and '.join(body)} then they are "
                 f"{'' if positive else 'not '}{head}."
             )
-        want = ("True", "False", "Unknown")[int(rng.integers(0, 3))]
+        want = ("True", "False", "Unknown")[index(rng, 3)]
         candidates = [(p, a) for p in people for a in attrs]
-        order = [int(i) for i in rng.permutation(len(candidates))][:8]
+        perm = order(rng, len(candidates))[:8]
+        theory = Theory(premises)
         found: tuple[Formula, str] | None = None
         consistent = True
-        for index in order:
-            who, prop = candidates[index]
-            result = ground_entails(premises, _lit(prop, who))
+        for pick in perm:
+            who, prop = candidates[pick]
+            result = theory.entails(_lit(prop, who))
             if result not in ANSWER_OF:  # inconsistent facts and rules: draw again
                 consistent = False
                 break
@@ -172,7 +197,7 @@ def _proofwriter_task(
     rng: np.random.Generator, premises: list[Formula], texts: list[str], found: tuple[Formula, str]
 ) -> Generated:
     query, answer = found
-    if answer == "False" and rng.random() < 0.5:  # ask the negated question half the time
+    if answer == "False" and chance(rng, 0.5):  # ask the negated question half the time
         query, answer = negate(query), "True"
     premises, texts = _shuffled(rng, premises, texts)
     proof = (prove(premises, query) or []) if answer != "Unknown" else []

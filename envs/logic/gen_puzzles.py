@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from itertools import pairwise, product
+from itertools import pairwise
 
 import numpy as np
 
 from agentdata.envs.logic.formula import Atom, Bin, Formula, Not, Quant, conj, forall, implies
 from agentdata.envs.logic.generators import ANSWER_OF, Generated, GeneratorError
-from agentdata.envs.logic.ground import ground_entails, ground_sat
+from agentdata.envs.logic.ground import Theory, ground_sat
+from agentdata.envs.logic.sampling import chance, index, order, sample
 
 PEOPLE = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 TERMS = (
@@ -64,10 +65,10 @@ def _kind(who: str, positive: bool) -> str:
 
 def _statement(rng: np.random.Generator, speaker: str, people: list[str]) -> tuple[Formula, str]:
     others = [p for p in people if p != speaker]
-    x = others[int(rng.integers(0, len(others)))]
-    y = people[int(rng.integers(0, len(people)))]  # the speaker may talk about themself
-    px, py = bool(rng.random() < 0.5), bool(rng.random() < 0.5)
-    form = int(rng.integers(0, 5))
+    x = others[index(rng, len(others))]
+    y = people[index(rng, len(people))]  # the speaker may talk about themself
+    px, py = chance(rng, 0.5), chance(rng, 0.5)
+    form = index(rng, 5)
     if form == 0 or x == y:
         return _knight(x, px), _kind(x, px)
     if form == 1:
@@ -83,12 +84,15 @@ def _statement(rng: np.random.Generator, speaker: str, people: list[str]) -> tup
 
 def knights(rng: np.random.Generator, difficulty: int) -> Generated:
     """`difficulty + 1` inhabitants, each `Knight(s) ↔ statement`; statements are added until
-    exactly one assignment of roles fits; the question is one inhabitant's role."""
+    exactly one assignment of roles fits (a bit-parallel truth table over the 2^n rows); the
+    question is one inhabitant's role."""
     n = difficulty + 1
     for _ in range(100):
-        people = sorted(PEOPLE[int(i)] for i in rng.choice(len(PEOPLE), size=n, replace=False))
-        roles = {p: bool(rng.random() < 0.5) for p in people}
+        people = sorted(PEOPLE[i] for i in sample(rng, len(PEOPLE), n))
+        roles = {p: chance(rng, 0.5) for p in people}
         truth = {_knight(p): r for p, r in roles.items()}
+        table = _TruthTable([_knight(p) for p in people])
+        models = table.full
         premises: list[Formula] = []
         texts: list[str] = []
         for turn in range(3 * n):
@@ -99,11 +103,13 @@ def knights(rng: np.random.Generator, difficulty: int) -> Generated:
                     break
             else:
                 continue
-            premises.append(Bin("iff", _knight(speaker), claim))
+            premise = Bin("iff", _knight(speaker), claim)
+            premises.append(premise)
             texts.append(f'{speaker.title()} says: "{said}." (Knights tell the truth, knaves lie.)')
-            if turn >= n - 1 and _models(premises, people) == 1:
-                target = people[int(rng.integers(0, n))]
-                positive = bool(rng.random() < 0.5)
+            models &= table.rows(premise)
+            if turn >= n - 1 and models.bit_count() == 1:
+                target = people[index(rng, n)]
+                positive = chance(rng, 0.5)
                 intended = "True" if roles[target] == positive else "False"
                 return Generated(
                     premises,
@@ -115,14 +121,34 @@ def knights(rng: np.random.Generator, difficulty: int) -> Generated:
     raise GeneratorError("no knights-and-knaves puzzle with a unique solution in 100 draws")
 
 
-def _models(premises: list[Formula], people: list[str]) -> int:
-    """Role assignments satisfying every premise (a truth table over 2^n rows)."""
-    atoms = [_knight(p) for p in people]
-    count = 0
-    for row in product((False, True), repeat=len(atoms)):
-        value = dict(zip(atoms, row, strict=True))
-        count += all(_evaluate(f, value) for f in premises)
-    return count
+class _TruthTable:
+    """Truth tables as bit masks: bit r of `rows(f)` is f's value in row r (atom i true in
+    row r when bit i of r is set), so whole tables combine with one integer operation."""
+
+    def __init__(self, atoms: list[Formula]) -> None:
+        size = 1 << len(atoms)
+        self.full = (1 << size) - 1
+        self.atoms = {
+            atom: sum(1 << r for r in range(size) if r >> i & 1) for i, atom in enumerate(atoms)
+        }
+
+    def rows(self, f: Formula) -> int:
+        """The rows where `f` (quantifier-free, over the table's atoms) is true."""
+        if isinstance(f, Atom):
+            return self.atoms[f]
+        if isinstance(f, Not):
+            return self.full & ~self.rows(f.body)
+        if isinstance(f, Quant):
+            raise GeneratorError("quantifier in a truth table")
+        a, b = self.rows(f.left), self.rows(f.right)
+        ops = {
+            "and": a & b,
+            "or": a | b,
+            "xor": a ^ b,
+            "imp": (self.full & ~a) | b,
+            "iff": self.full & ~(a ^ b),
+        }
+        return ops[f.op]
 
 
 def _categorical(form: str, s: str, p: str) -> tuple[Formula, str]:
@@ -142,11 +168,12 @@ def _search(
 ) -> tuple[Formula, str, str] | None:
     """A candidate conclusion with the drawn answer (or the first decided one); None when the
     premises are inconsistent."""
-    want = ("True", "False", "Unknown")[int(rng.integers(0, 3))]
+    want = ("True", "False", "Unknown")[index(rng, 3)]
     first: tuple[Formula, str, str] | None = None
-    for index in [int(i) for i in rng.permutation(len(candidates))]:
-        formula, text = candidates[index]
-        result = ground_entails(premises, formula)
+    theory = Theory(premises)
+    for pick in order(rng, len(candidates)):
+        formula, text = candidates[pick]
+        result = theory.entails(formula)
         if result not in ANSWER_OF:
             return None
         if first is None or ANSWER_OF[result] == want:
@@ -161,11 +188,11 @@ def syllogism(rng: np.random.Generator, difficulty: int) -> Generated:
     (sorites at higher levels), maybe an existence premise, and a categorical conclusion
     relating the ends (first-order semantics: no existential import)."""
     for _ in range(50):
-        terms = [TERMS[int(i)] for i in rng.choice(len(TERMS), size=difficulty + 2, replace=False)]
+        terms = [TERMS[int(i)] for i in sample(rng, len(TERMS), difficulty + 2)]
         premises: list[Formula] = []
         texts: list[str] = []
         for a, b in pairwise(terms):
-            form = "AAAEIO"[int(rng.integers(0, 6))]
+            form = "AAAEIO"[index(rng, 6)]
             f, t = _categorical(form, a, b)
             premises.append(f)
             texts.append(t)
@@ -179,11 +206,11 @@ def syllogism(rng: np.random.Generator, difficulty: int) -> Generated:
         ]
         found = _search(rng, premises, candidates)
         if found is not None:
-            order = [int(i) for i in rng.permutation(len(premises))]
+            perm = order(rng, len(premises))
             return Generated(
-                [premises[i] for i in order],
+                [premises[i] for i in perm],
                 found[0],
-                [texts[i] for i in order],
+                [texts[i] for i in perm],
                 found[1],
                 intended=found[2],
             )
@@ -198,15 +225,13 @@ def propositional(rng: np.random.Generator, difficulty: int) -> Generated:
     """`difficulty + 2` premises (implications, disjunctions, exclusive ors, biconditionals,
     facts) over `difficulty // 2 + 3` atoms; the conclusion is a literal."""
     for _ in range(50):
-        pool = [
-            ATOMS[int(i)] for i in rng.choice(len(ATOMS), size=difficulty // 2 + 3, replace=False)
-        ]
+        pool = [ATOMS[i] for i in sample(rng, len(ATOMS), difficulty // 2 + 3)]
         premises: list[Formula] = []
         texts: list[str] = []
         for _ in range(difficulty + 2):
-            picks = [pool[int(i)] for i in rng.choice(len(pool), size=3, replace=False)]
-            (a, ta), (b, tb), (c, tc) = (_phrase(p, bool(rng.random() < 0.7)) for p in picks)
-            form = int(rng.integers(0, 6))
+            picks = [pool[int(i)] for i in sample(rng, len(pool), 3)]
+            (a, ta), (b, tb), (c, tc) = (_phrase(p, chance(rng, 0.7)) for p in picks)
+            form = index(rng, 6)
             f, t = [
                 (implies(a, b), f"If {ta}, then {tb}."),
                 (Bin("or", a, b), f"{ta} or {tb}."),

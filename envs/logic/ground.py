@@ -133,7 +133,7 @@ def _assign(clauses: list[Clause], lit: int) -> list[Clause]:
     return out
 
 
-def _domain(formulas: Sequence[Formula]) -> list[str]:
+def _domain(formulas: Sequence[Formula]) -> list[str]:  # sorted constants
     from agentdata.envs.logic.formula import constants
 
     names: set[str] = set()
@@ -188,14 +188,54 @@ def _count_skolems(formulas: Sequence[Formula]) -> int | None:
 def ground_entails(premises: Sequence[Formula], goal: Formula) -> str | None:
     """'entailed', 'refuted', 'neither' or 'inconsistent' (premises unsatisfiable); None when
     undecided here (outside the fragment)."""
-    not_entailed = ground_sat([*premises, Not(goal)])
-    not_refuted = ground_sat([*premises, goal])
-    if not_entailed is None or not_refuted is None:
-        return None
-    if not not_entailed and not not_refuted:
-        return "inconsistent"
-    if not not_entailed:
-        return "entailed"
-    if not not_refuted:
-        return "refuted"
-    return "neither"
+    return Theory(premises, [goal]).entails(goal)
+
+
+class Theory:
+    """Premises grounded once, then asked about many goals (`entails`).
+
+    The domain holds every constant of the premises and of the `expected` goals, plus the
+    Skolem constants of the premises and of both polarities of those goals (extra domain
+    elements keep a Herbrand expansion equisatisfiable). A goal with constants or existentials
+    the domain did not plan for is decided by a fresh Theory."""
+
+    def __init__(self, premises: Sequence[Formula], expected: Sequence[Formula] = ()) -> None:
+        self.premises = list(premises)
+        counts = [_count_skolems(self.premises)]
+        for goal in expected:
+            counts += [_count_skolems([Not(goal)]), _count_skolems([goal])]
+        total = sum(c or 0 for c in counts)
+        domain = _domain([*self.premises, *expected])
+        self.names = set(domain)
+        self.grounder = _Grounder(domain + [f"_sk{i + 1}" for i in range(total)])
+        self.premise_skolems = counts[0] or 0
+        self.skolems_left = total - self.premise_skolems
+        self.base: list[Clause] | None = []
+        try:
+            for f in self.premises:
+                self.base += self.grounder.clauses(f, True, {}, False)
+        except _OutOfFragment:
+            self.base = None
+
+    def entails(self, goal: Formula) -> str | None:
+        """Decide `premises ⊨ goal` and `premises ⊨ ¬goal` (see `ground_entails`)."""
+        if self.base is None:
+            return None
+        needs = (_count_skolems([goal]) or 0) + (_count_skolems([Not(goal)]) or 0)
+        if needs > self.skolems_left or not set(_domain([goal])) <= self.names:
+            return Theory(self.premises, [goal]).entails(goal)
+        try:  # the goal's Skolem constants are numbered after the premises' ones
+            self.grounder.skolems = self.premise_skolems
+            negative = self.grounder.clauses(goal, False, {}, False)
+            positive = self.grounder.clauses(goal, True, {}, False)
+        except _OutOfFragment:
+            return None
+        not_entailed = satisfiable(self.base + negative)
+        not_refuted = satisfiable(self.base + positive)
+        if not not_entailed and not not_refuted:
+            return "inconsistent"
+        if not not_entailed:
+            return "entailed"
+        if not not_refuted:
+            return "refuted"
+        return "neither"
