@@ -84,7 +84,16 @@ def _check_math(path: Path) -> TaskFileReport:
         raise ConfigError(str(exc)) from exc
 
 
-TASK_FILE_CHECKERS: dict[str, Callable[[Path], TaskFileReport]] = {"math": _check_math}
+def _check_logic(path: Path) -> TaskFileReport:
+    from agentdata.envs.logic.tasks import check_task_file
+
+    return check_task_file(path)  # an unreadable file raises TaskFileError (an AgentdataError)
+
+
+TASK_FILE_CHECKERS: dict[str, Callable[[Path], TaskFileReport]] = {
+    "math": _check_math,
+    "logic": _check_logic,
+}
 """Task-file checkers by environment family: each reads a file the way its env does."""
 
 

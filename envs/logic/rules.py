@@ -142,9 +142,11 @@ def modus_ponens(cites: list[Formula], claim: Formula) -> str | None:
 
 @_count(2)
 def modus_tollens(cites: list[Formula], claim: Formula) -> str | None:
-    """From `A → B` and `¬B`, infer `¬A`."""
+    """From `A → B` and `¬B`, infer `¬A` (`¬¬C` may be written `C`, on both sides)."""
     for imp, fact in _pairs(cites):
-        if not isinstance(imp, Bin) or imp.op != "imp" or not same(fact, Not(imp.right)):
+        if not isinstance(imp, Bin) or imp.op != "imp":
+            continue
+        if not any(same(fact, n) for n in (Not(imp.right), negate(imp.right))):
             continue
         if any(same(claim, n) for n in (Not(imp.left), negate(imp.left))):
             return None

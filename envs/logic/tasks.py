@@ -4,7 +4,7 @@ JSONL records: `{"id", "premises": [formula, ...], "conclusion": formula, "answe
 (optional), "premises_text": [...] (optional), "conclusion_text" (optional), "difficulty"
 (optional)}`. z3 decides every record: a missing answer is computed, a given one is checked.
 A record that does not parse, that z3 contradicts, or whose premises are inconsistent is
-reported with its line and reason (`TaskFile.problems`) and the rest of the file loads.
+reported with its line and reason (`TaskFile.rejected`, as `agentdata tasks check FILE --env logic` lists them) and the rest of the file loads.
 """
 
 from __future__ import annotations
@@ -19,20 +19,12 @@ from agentdata.envs.logic.formula import Formula, fmt
 from agentdata.envs.logic.parser import parse_formula
 from agentdata.envs.logic.solver import Prover
 from agentdata.envs.math.tasks import build_task
+from agentdata.envs.task_check import RejectedTask, TaskFileReport
 from agentdata.schemas import JsonValue, TaskSpec
 
 MAX_TASK_FILE_BYTES = 256 * 1024**2
 MAX_PREMISES = 64
 ANSWER_OF = {"entailed": "True", "refuted": "False", "neither": "Unknown"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A task line that was not loaded, and why."""
-
-    line: int
-    task_id: str | None
-    reason: str
 
 
 @dataclass
@@ -42,7 +34,7 @@ class TaskFile:
     path: str
     ids: tuple[str, ...]
     tasks: dict[str, TaskSpec]
-    problems: list[Problem] = field(default_factory=list)
+    rejected: list[RejectedTask] = field(default_factory=list)
 
 
 def render_prompt(
@@ -181,18 +173,32 @@ def load_task_file(path: str | Path, prover: Prover) -> TaskFile:
                 continue
             tid: str | None = None
             try:
-                record = json.loads(raw.decode("utf-8"))
+                try:
+                    record = json.loads(raw.decode("utf-8"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    raise ValueError(f"invalid JSON: {exc}") from exc
                 if isinstance(record, dict) and isinstance(record.get("id"), str | int):
                     tid = str(record["id"])
                 if tid is not None and tid in out.tasks:
                     raise ValueError(f"duplicate task id {tid!r}")
                 task = _task_from_record(record, number, prover, file.name)
-            except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-                out.problems.append(Problem(number, tid, str(exc)))
+            except ValueError as exc:
+                out.rejected.append(RejectedTask(number, tid, str(exc)))
                 continue
             out.tasks[task.id] = task
     out.ids = tuple(out.tasks)
     if not out.tasks:
-        detail = "; ".join(f"line {p.line}: {p.reason}" for p in out.problems[:5])
+        detail = "; ".join(f"line {p.line}: {p.reason}" for p in out.rejected[:5])
         raise TaskFileError(f"{name}: no valid task ({detail or 'empty file'})")
     return out
+
+
+def check_task_file(path: str | Path, timeout_s: float = 5.0) -> TaskFileReport:
+    """Per-line report of a logic task file (see `agentdata tasks check`); z3 runs in a
+    worker process with `timeout_s` per record."""
+    prover = Prover(timeout_s)
+    try:
+        loaded = load_task_file(path, prover)
+    finally:
+        prover.close()
+    return TaskFileReport(str(path), "logic", len(loaded.tasks), tuple(loaded.rejected))

@@ -24,8 +24,16 @@ def run_oracle(env: LogicEnv, task_id: str, seed: int, error_rate: float) -> lis
         action = agent.act(obs, info)
         obs, reward, term, trunc, info = env.step(action)
         done = term or trunc
-        rows.append({"action": action, "reward": reward, "term": term, "info": info,
-                     "label": info["verdict"].label, "error_type": info["verdict"].error_type})
+        rows.append(
+            {
+                "action": action,
+                "reward": reward,
+                "term": term,
+                "info": info,
+                "label": info["verdict"].label,
+                "error_type": info["verdict"].error_type,
+            }
+        )
     return rows
 
 
@@ -72,5 +80,11 @@ def test_oracle_mistakes_are_flagged_and_fixed_with_retry_links(env: LogicEnv) -
             if row["label"] != "correct":
                 seen.add(str(row["error_type"]))
                 assert rows[i + 1]["info"]["retry_of"] == i  # the fix re-attempts this step
-    assert seen >= {"logical_leap", "hallucinated_step", "exceeding_rule_scope",
-                    "inconsistent_step", "format_error", "wrong_answer"}
+    assert seen >= {
+        "logical_leap",
+        "hallucinated_step",
+        "exceeding_rule_scope",
+        "inconsistent_step",
+        "format_error",
+        "wrong_answer",
+    }
