@@ -4,7 +4,8 @@ JSONL records: `{"id", "premises": [formula, ...], "conclusion": formula, "answe
 (optional), "premises_text": [...] (optional), "conclusion_text" (optional), "difficulty"
 (optional)}`. z3 decides every record: a missing answer is computed, a given one is checked.
 A record that does not parse, that z3 contradicts, or whose premises are inconsistent is
-reported with its line and reason (`TaskFile.rejected`, as `agentdata tasks check FILE --env logic` lists them) and the rest of the file loads.
+reported with its line and reason (`TaskFile.rejected`; `agentdata tasks check FILE --env
+logic` lists them) and the rest of the file loads.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def zoo() -> Iterator[LogicEnv]:
 def verdict_of(env: LogicEnv, action: str, task: str = "zoo", reset: bool = True) -> dict[str, Any]:
     if reset:
         env.reset(seed=0, options={"task_id": task})
-    obs, reward, term, trunc, info = env.step(action)
+    obs, _reward, _term, _trunc, info = env.step(action)
     v = info["verdict"]
     failure = info["failure"]
     return {
@@ -185,7 +185,7 @@ def _perturbations(action: str, premises: list[str], step_no: int) -> list[str]:
     for i in range(len(cites)):
         for j in range(1, len(premises) + 1):
             if f"p{j}" not in cites:
-                changed = cites[:i] + [f"p{j}"] + cites[i + 1 :]
+                changed = [*cites[:i], f"p{j}", *cites[i + 1 :]]
                 out.append(f"derive {formula} from {', '.join(changed)} by {rule}")
         out.append(
             f"derive {formula} from {', '.join(cites[:i] + cites[i + 1 :]) or 'p1'} by {rule}"
@@ -197,7 +197,7 @@ def _perturbations(action: str, premises: list[str], step_no: int) -> list[str]:
 def test_gold_prontoqa_chain_is_correct_and_every_perturbation_is_flagged() -> None:
     env = LogicEnv(verifier_timeout_s=5.0, max_steps=1000)
     try:
-        obs, info = env.reset(seed=0, options={"task_id": "prontoqa-d3-s11"})
+        _obs, info = env.reset(seed=0, options={"task_id": "prontoqa-d3-s11"})
         task = info["task"]
         proof = [str(a) for a in task.metadata["proof"]]
         premises = [fmt(p) for p in premises_of(task)]
