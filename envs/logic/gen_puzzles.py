@@ -8,7 +8,7 @@ import numpy as np
 
 from agentdata.envs.logic.formula import Atom, Bin, Formula, Not, Quant, conj, forall, implies
 from agentdata.envs.logic.generators import ANSWER_OF, Generated, GeneratorError
-from agentdata.envs.logic.ground import Theory, ground_sat
+from agentdata.envs.logic.ground import Theory, TruthTable, ground_sat
 from agentdata.envs.logic.sampling import chance, index, order, sample
 
 PEOPLE = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
@@ -91,7 +91,7 @@ def knights(rng: np.random.Generator, difficulty: int) -> Generated:
         people = sorted(PEOPLE[i] for i in sample(rng, len(PEOPLE), n))
         roles = {p: chance(rng, 0.5) for p in people}
         truth = {_knight(p): r for p, r in roles.items()}
-        table = _TruthTable([_knight(p) for p in people])
+        table = TruthTable([_knight(p) for p in people])
         models = table.full
         premises: list[Formula] = []
         texts: list[str] = []
@@ -121,36 +121,6 @@ def knights(rng: np.random.Generator, difficulty: int) -> Generated:
     raise GeneratorError("no knights-and-knaves puzzle with a unique solution in 100 draws")
 
 
-class _TruthTable:
-    """Truth tables as bit masks: bit r of `rows(f)` is f's value in row r (atom i true in
-    row r when bit i of r is set), so whole tables combine with one integer operation."""
-
-    def __init__(self, atoms: list[Formula]) -> None:
-        size = 1 << len(atoms)
-        self.full = (1 << size) - 1
-        self.atoms = {
-            atom: sum(1 << r for r in range(size) if r >> i & 1) for i, atom in enumerate(atoms)
-        }
-
-    def rows(self, f: Formula) -> int:
-        """The rows where `f` (quantifier-free, over the table's atoms) is true."""
-        if isinstance(f, Atom):
-            return self.atoms[f]
-        if isinstance(f, Not):
-            return self.full & ~self.rows(f.body)
-        if isinstance(f, Quant):
-            raise GeneratorError("quantifier in a truth table")
-        a, b = self.rows(f.left), self.rows(f.right)
-        ops = {
-            "and": a & b,
-            "or": a | b,
-            "xor": a ^ b,
-            "imp": (self.full & ~a) | b,
-            "iff": self.full & ~(a ^ b),
-        }
-        return ops[f.op]
-
-
 def _categorical(form: str, s: str, p: str) -> tuple[Formula, str]:
     """A (all), E (no), I (some), O (some ... not) statements over predicates S and P."""
     sx, px = Atom(s.title(), ("x",)), Atom(p.title(), ("x",))
@@ -170,7 +140,7 @@ def _search(
     premises are inconsistent."""
     want = ("True", "False", "Unknown")[index(rng, 3)]
     first: tuple[Formula, str, str] | None = None
-    theory = Theory(premises)
+    theory = Theory(premises, [formula for formula, _ in candidates])
     for pick in order(rng, len(candidates)):
         formula, text = candidates[pick]
         result = theory.entails(formula)

@@ -13,6 +13,7 @@ give None (undecided here).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from agentdata.envs.logic.formula import Atom, Bin, Formula, Not, Quant
 from agentdata.errors import VerifierError
@@ -36,7 +37,7 @@ class _Grounder:
         self.skolems = 0
 
     def _atom(self, atom: Atom, env: dict[str, str]) -> int:
-        key = (atom.pred, tuple(env.get(a, a) for a in atom.args))
+        key = (atom.pred, tuple([env.get(a, a) for a in atom.args]) if env else atom.args)
         found = self.ids.get(key)
         if found is None:
             self.next_var += 1
@@ -106,30 +107,34 @@ class _Grounder:
 
 
 def satisfiable(clauses: list[Clause]) -> bool:
-    """DPLL with unit propagation."""
-    return _dpll([list(c) for c in clauses])
+    """DPLL with unit propagation (all current unit clauses at once)."""
+    if any(not c for c in clauses):
+        return False
+    return _dpll(clauses)
 
 
-def _dpll(clauses: list[Clause]) -> bool:
-    while True:
-        if any(not c for c in clauses):
+def _dpll(clauses: list[Clause] | None) -> bool:
+    while clauses:
+        units = {c[0] for c in clauses if len(c) == 1}
+        if not units:
+            lit = clauses[0][0]
+            return _dpll(_assign(clauses, {lit})) or _dpll(_assign(clauses, {-lit}))
+        if any(-u in units for u in units):
             return False
-        if not clauses:
-            return True
-        unit = next((c[0] for c in clauses if len(c) == 1), None)
-        if unit is None:
-            break
-        clauses = _assign(clauses, unit)
-    lit = clauses[0][0]
-    return _dpll(_assign(clauses, lit)) or _dpll(_assign(clauses, -lit))
+        clauses = _assign(clauses, units)
+    return clauses is not None
 
 
-def _assign(clauses: list[Clause], lit: int) -> list[Clause]:
+def _assign(clauses: list[Clause], lits: set[int]) -> list[Clause] | None:
+    """The clauses left once `lits` are true; None when one becomes empty (a conflict)."""
     out: list[Clause] = []
     for c in clauses:
-        if lit in c:
+        if any(x in lits for x in c):
             continue
-        out.append([x for x in c if x != -lit] if -lit in c else c)
+        reduced = [x for x in c if -x not in lits]
+        if not reduced:
+            return None
+        out.append(reduced)
     return out
 
 
@@ -187,8 +192,76 @@ def _count_skolems(formulas: Sequence[Formula]) -> int | None:
 
 def ground_entails(premises: Sequence[Formula], goal: Formula) -> str | None:
     """'entailed', 'refuted', 'neither' or 'inconsistent' (premises unsatisfiable); None when
-    undecided here (outside the fragment)."""
+    undecided here (outside the fragment). Quantifier-free problems over at most
+    `MAX_TABLE_ATOMS` atoms are decided by a truth table, the others by grounding + DPLL."""
+    atoms = _table_atoms([*premises, goal])
+    if atoms is not None:
+        table = TruthTable(atoms)
+        models = table.full
+        for f in premises:
+            models &= table.rows(f)
+        goal_rows = table.rows(goal)
+        return _verdict(models & ~goal_rows == 0, models & goal_rows == 0)
     return Theory(premises, [goal]).entails(goal)
+
+
+def _verdict(entailed: bool, refuted: bool) -> str:
+    if entailed and refuted:
+        return "inconsistent"
+    return "entailed" if entailed else "refuted" if refuted else "neither"
+
+
+MAX_TABLE_ATOMS = 12
+
+
+def _table_atoms(formulas: Sequence[Formula]) -> list[Atom] | None:
+    """The atoms of quantifier-free formulas (None: a quantifier, or too many atoms)."""
+    found: dict[Atom, None] = {}
+    stack = list(formulas)
+    while stack:
+        f = stack.pop()
+        if isinstance(f, Atom):
+            found[f] = None
+        elif isinstance(f, Not):
+            stack.append(f.body)
+        elif isinstance(f, Bin):
+            stack += (f.left, f.right)
+        else:
+            return None
+    return list(found) if len(found) <= MAX_TABLE_ATOMS else None
+
+
+@cache  # pure: the row mask of atom i among n
+def _atom_rows(n: int, i: int) -> int:
+    return sum(1 << r for r in range(1 << n) if r >> i & 1)
+
+
+class TruthTable:
+    """Truth tables as bit masks: bit r of `rows(f)` is f's value in row r (atom i is true in
+    row r when bit i of r is set), so whole tables combine in one integer operation."""
+
+    def __init__(self, atoms: Sequence[Formula]) -> None:
+        self.full = (1 << (1 << len(atoms))) - 1
+        self.atoms = {atom: _atom_rows(len(atoms), i) for i, atom in enumerate(atoms)}
+
+    def rows(self, f: Formula) -> int:
+        """The rows where `f` (quantifier-free, over the table's atoms) is true."""
+        if isinstance(f, Atom):
+            return self.atoms[f]
+        if isinstance(f, Not):
+            return self.full & ~self.rows(f.body)
+        if isinstance(f, Quant):
+            raise ValueError("a quantifier in a truth table")
+        a, b = self.rows(f.left), self.rows(f.right)
+        if f.op == "and":
+            return a & b
+        if f.op == "or":
+            return a | b
+        if f.op == "xor":
+            return a ^ b
+        if f.op == "imp":
+            return (self.full & ~a) | b
+        return self.full & ~(a ^ b)
 
 
 class Theory:
@@ -201,15 +274,17 @@ class Theory:
 
     def __init__(self, premises: Sequence[Formula], expected: Sequence[Formula] = ()) -> None:
         self.premises = list(premises)
-        counts = [_count_skolems(self.premises)]
-        for goal in expected:
-            counts += [_count_skolems([Not(goal)]), _count_skolems([goal])]
-        total = sum(c or 0 for c in counts)
+        self.premise_skolems = _count_skolems(self.premises) or 0
+        # each goal is grounded on its own, numbering its Skolem constants after the
+        # premises' ones, so the domain needs the most any one goal needs, not the sum
+        self.skolems_left = max(
+            ((_count_skolems([Not(g)]) or 0) + (_count_skolems([g]) or 0) for g in expected),
+            default=0,
+        )
+        total = self.premise_skolems + self.skolems_left
         domain = _domain([*self.premises, *expected])
         self.names = set(domain)
         self.grounder = _Grounder(domain + [f"_sk{i + 1}" for i in range(total)])
-        self.premise_skolems = counts[0] or 0
-        self.skolems_left = total - self.premise_skolems
         self.base: list[Clause] | None = []
         try:
             for f in self.premises:
@@ -230,12 +305,6 @@ class Theory:
             positive = self.grounder.clauses(goal, True, {}, False)
         except _OutOfFragment:
             return None
-        not_entailed = satisfiable(self.base + negative)
-        not_refuted = satisfiable(self.base + positive)
-        if not not_entailed and not not_refuted:
-            return "inconsistent"
-        if not not_entailed:
-            return "entailed"
-        if not not_refuted:
-            return "refuted"
-        return "neither"
+        return _verdict(
+            not satisfiable(self.base + negative), not satisfiable(self.base + positive)
+        )
