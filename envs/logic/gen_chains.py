@@ -155,8 +155,9 @@ def proofwriter(rng: np.random.Generator, difficulty: int) -> Generated:
         for _ in range(2 + difficulty):
             who, prop = people[index(rng, len(people))], attrs[index(rng, 3)]
             positive = chance(rng, 0.8)
-            premises.append(_lit(prop, who, positive))
-            texts.append(_fact_text(who, prop, positive))
+            if _lit(prop, who, positive) not in premises:
+                premises.append(_lit(prop, who, positive))
+                texts.append(_fact_text(who, prop, positive))
         for _ in range(1 + difficulty):
             size = 2 if difficulty >= 3 and rng.random() < 0.5 else 1
             body = _pick(rng, tuple(attrs), size + 1)

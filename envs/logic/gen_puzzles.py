@@ -72,7 +72,7 @@ def _statement(rng: np.random.Generator, speaker: str, people: list[str]) -> tup
     if form == 0 or x == y:
         return _knight(x, px), _kind(x, px)
     if form == 1:
-        return conj(_knight(x, px), _knight(y, py)), f"{_kind(x, px)} and {_kind(y, py).lower()}"
+        return conj(_knight(x, px), _knight(y, py)), f"{_kind(x, px)} and {_kind(y, py)}"
     if form == 2:
         return Bin("or", _knight(x, px), _knight(y, py)), f"{_kind(x, px)} or {_kind(y, py)}"
     if form == 3:
