@@ -1,4 +1,9 @@
-"""`Recorder`: a gymnasium.Wrapper that writes every reset and step into the audit store."""
+"""`Recorder`: a gymnasium.Wrapper that writes every reset and step into the audit store.
+
+It reads what happened from the environment's typed reports (`agentdata.envs.contract`:
+verdict, failure, retry link, verifier time, the state serialised and hashed once) and owns
+every episode record, an episode whose `reset` raised included.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import gymnasium
-from pydantic import BaseModel, JsonValue
+from pydantic import JsonValue, ValidationError
 
-from agentdata.errors import RecordError
+from agentdata.envs.contract import ReportingEnv, StateSnapshot
+from agentdata.errors import ConfigError, RecordError
 from agentdata.schemas import (
     EpisodeRecord,
-    Failure,
     Latency,
     PolicyOutput,
     PolicySpec,
     StepRecord,
-    Verdict,
 )
-from agentdata.schemas.hashing import canonical_json, text_hash
 from agentdata.store import Store
 from agentdata.version import package_version
-
-_AUDIT_KEYS = frozenset(
-    {"verdict", "failure", "parsed_action", "state", "retry_of", "task", "infra_retries"}
-)
 
 
 @dataclass
@@ -44,10 +43,12 @@ class EpisodeMeta:
 
 
 class Recorder(gymnasium.Wrapper[str, str, str, str]):
-    """Records episodes of any agentdata environment into a `Store`.
+    """Records episodes of any agentdata environment (a `ReportingEnv`) into a `Store`.
 
-    With `autoflush` (the default) every step is committed before `step` returns; a runner
-    that batches turns it off and calls `store.flush()` once per batch.
+    `step(action)` is gymnasium's; `record_step(action, policy_output=..., policy_s=...)`
+    also records what the policy returned. With `autoflush` (the default) every step is
+    committed before it returns; a runner that batches turns it off and calls
+    `store.flush()` once per batch.
     """
 
     def __init__(
@@ -60,8 +61,15 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         autoflush: bool = True,
     ) -> None:
         super().__init__(env)
+        reporter = env.unwrapped
+        if not isinstance(reporter, ReportingEnv):
+            raise ConfigError(
+                f"Recorder needs an agentdata environment (one that reports its steps, "
+                f"e.g. a TextEnv), not {type(reporter).__name__}"
+            )
+        self._reporter: ReportingEnv = reporter
         spec = env.spec
-        self.env_id = env_id or (spec.id if spec else type(env.unwrapped).__name__)
+        self.env_id = env_id or (spec.id if spec else type(reporter).__name__)
         self.env_kwargs: dict[str, JsonValue] = dict(
             env_kwargs if env_kwargs is not None else (spec.kwargs if spec else {})
         )
@@ -71,99 +79,100 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         self.steps: list[StepRecord] = []
         self._next = EpisodeMeta()
         self._state_hash = ""
-        self._last_state: Any = None
-        self._pending_output: PolicyOutput | None = None
-        self._pending_policy_s = 0.0
 
     def set_next_episode(self, meta: EpisodeMeta) -> None:
         """Identity (run, slot, policy, parent) of the episode the next `reset` starts."""
         self._next = meta
 
-    def annotate(self, output: PolicyOutput | None, policy_s: float) -> None:
-        """Policy metadata and latency for the next `step`."""
-        self._pending_output = output
-        self._pending_policy_s = policy_s
-
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
+        """Reset the env and begin its episode record; a reset that raises is recorded as a
+        crashed episode (then the exception propagates)."""
         if self.episode is not None and self.episode.status == "running":
             self._finish("truncated", outcome={"abandoned": True})
-        obs, info = self.env.reset(seed=seed, options=options)
-        task = info["task"]
         meta, self._next = self._next, EpisodeMeta()
-        self._state_hash = ""
-        self._state_hash = self._store_state(info.get("state"))
         self.steps = []
-        self.episode = EpisodeRecord(
-            id=meta.episode_id or f"ep-{uuid.uuid4().hex[:16]}",
-            run_id=meta.run_id,
-            slot=meta.slot,
-            sample_index=meta.sample_index,
-            env_id=self.env_id,
-            env_kwargs=self.env_kwargs,
-            task_id=task.id,
-            task_hash=task.hash,
-            seed=seed,
-            package_version=package_version(),
-            policy=meta.policy,
-            parent_id=meta.parent_id,
-            fork_step=meta.fork_step,
-            started_at=_now(),
+        self._state_hash = ""
+        try:
+            obs, info = self.env.reset(seed=seed, options=options)
+            report = self._reporter.last_reset
+            if report is None:
+                raise RecordError(f"{self.env_id} reset without reporting it (last_reset)")
+        except Exception as exc:
+            self._begin(
+                meta,
+                seed,
+                options,
+                task_id=str((options or {}).get("task_id", "?")),
+                task_hash="",
+                status="crashed",
+                error=f"reset failed: {type(exc).__name__}: {exc}",
+            )
+            raise
+        self._keep_state(report.state)
+        self._begin(
+            meta,
+            seed,
+            report.options,
+            task_id=report.task.id,
+            task_hash=report.task.hash,
             initial_observation=obs,
-            initial_state=self._state_hash,
+            initial_state=report.state.hash,
         )
-        self.store.begin_episode(self.episode)
-        self._maybe_flush()
         return obs, info
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        return self.record_step(action)
+
+    def record_step(
+        self, action: str, *, policy_output: PolicyOutput | None = None, policy_s: float = 0.0
+    ) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """`step`, recording the policy's metadata and latency with it."""
         if self.episode is None:
             raise gymnasium.error.ResetNeeded("call reset() before step()")
         started = time.perf_counter()
         obs, reward, terminated, truncated, info = self.env.step(action)
         env_s = time.perf_counter() - started
-        state_after = self._store_state(info.get("state"))
-        retry_of = info.get("retry_of")
-        parsed = info.get("parsed_action")
-        if not (retry_of is None or isinstance(retry_of, int)) or not (
-            parsed is None or isinstance(parsed, dict)
-        ):
-            raise RecordError("info['retry_of'] must be an int or None, 'parsed_action' a dict")
+        report = self._reporter.last_step
+        if report is None:
+            raise RecordError(f"{self.env_id} stepped without reporting it (last_step)")
+        state_before = self._state_hash
+        self._keep_state(report.state)
         # model_construct: pydantic validates JsonValue fields with a Python callback per
-        # nested value (the recorder's largest cost). Every field is typed here, and the
-        # store's Rust serialisation below rejects non-JSON values before anything is kept.
+        # nested value (the recorder's largest cost). Every field is typed by the report, and
+        # the store's Rust serialisation below rejects non-JSON values before anything is kept.
         step = StepRecord.model_construct(
             index=len(self.steps),
-            state_before=self._state_hash,
-            state_after=state_after,
+            state_before=state_before,
+            state_after=report.state.hash,
             action_raw=action if isinstance(action, str) else repr(action),
-            action_parsed=parsed,
+            action_parsed=report.parsed_action,
             observation=obs if isinstance(obs, str) else str(obs),
             reward=float(reward),
             terminated=bool(terminated),
             truncated=bool(truncated),
-            verdict=_typed(info.get("verdict"), Verdict),
-            failure=_typed(info.get("failure"), Failure),
-            retry_of=retry_of,
-            infra_retries=int(info.get("infra_retries", 0)),
+            verdict=report.verdict,
+            failure=report.failure,
+            retry_of=report.retry_of,
+            infra_retries=report.infra_retries,
             latency=Latency.model_construct(
-                policy_s=float(self._pending_policy_s),
-                env_s=env_s,
-                verifier_s=float(getattr(self.env.unwrapped, "last_verifier_s", 0.0)),
+                policy_s=float(policy_s), env_s=env_s, verifier_s=report.verifier_s
             ),
-            policy_output=self._pending_output,
-            info=_json_extras(info),
+            policy_output=policy_output,
+            info=report.extras,
         )
         try:
             self.store.add_step(self.episode.id, step)
         except ValueError as exc:  # pydantic-core refused a value: nothing was buffered
             raise RecordError(f"step {step.index} of {self.env_id} is not JSON: {exc}") from exc
-        self._pending_output, self._pending_policy_s = None, 0.0
-        self._state_hash = state_after
         self.steps.append(step)
         if terminated or truncated:
-            self._finish("terminated" if terminated else "truncated", outcome=step.info)
+            self._finish(
+                "terminated" if terminated else "truncated",
+                outcome=step.info,
+                success=report.success,
+            )
         self._maybe_flush()
         return obs, float(reward), terminated, truncated, info
 
@@ -181,44 +190,69 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
         super().close()
 
     # -- internals ------------------------------------------------------------------------
+    def _begin(
+        self,
+        meta: EpisodeMeta,
+        seed: int | None,
+        options: dict[str, Any] | None,
+        **fields: Any,
+    ) -> None:
+        """Create the episode record (running, or crashed at reset) and hand it to the store."""
+        now = _now()
+        try:
+            self.episode = EpisodeRecord(
+                id=meta.episode_id or f"ep-{uuid.uuid4().hex[:16]}",
+                run_id=meta.run_id,
+                slot=meta.slot,
+                sample_index=meta.sample_index,
+                env_id=self.env_id,
+                env_kwargs=self.env_kwargs,
+                seed=seed,
+                reset_options=dict(options or {}),
+                package_version=package_version(),
+                policy=meta.policy,
+                parent_id=meta.parent_id,
+                fork_step=meta.fork_step,
+                started_at=now,
+                ended_at=now if fields.get("status") == "crashed" else None,
+                **fields,
+            )
+        except ValidationError as exc:
+            raise RecordError(f"episode of {self.env_id} cannot be recorded: {exc}") from exc
+        self.store.begin_episode(self.episode)
+        self._maybe_flush()
+
     def _finish(
-        self, status: str, *, outcome: dict[str, JsonValue] | None = None, error: str | None = None
+        self,
+        status: str,
+        *,
+        outcome: dict[str, JsonValue] | None = None,
+        error: str | None = None,
+        success: bool | None = None,
     ) -> None:
         assert self.episode is not None
         total = sum(s.reward for s in self.steps)
-        success = _success(self.steps)
+        if success is None and self.steps:  # the env did not say: a positive terminal reward
+            last = self.steps[-1]
+            success = bool(last.terminated and last.reward > 0)
         ended = _now()
-        self.episode = self.episode.model_copy(
-            update={
-                "status": status,
-                "ended_at": ended,
-                "num_steps": len(self.steps),
-                "total_reward": total,
-                "success": success,
-                "outcome": outcome or {},
-                "error": error,
-            }
-        )
-        self.store.update_episode(
-            self.episode.id,
-            status=status,
-            ended_at=ended,
-            num_steps=len(self.steps),
-            total_reward=total,
-            success=success,
-            outcome=outcome or {},
-            error=error,
-        )
+        fields: dict[str, Any] = {
+            "status": status,
+            "ended_at": ended,
+            "num_steps": len(self.steps),
+            "total_reward": total,
+            "success": success,
+            "outcome": outcome or {},
+            "error": error,
+        }
+        self.episode = self.episode.model_copy(update=fields)
+        self.store.update_episode(self.episode.id, **fields)
 
-    def _store_state(self, state: Any) -> str:
-        if self._state_hash and state is not self._last_state and state == self._last_state:
-            return self._state_hash  # a rejected step leaves the state as it was
-        # (the same object may have been mutated in place: always re-serialise it)
-        self._last_state = state
-        text = canonical_json(_jsonable(state))
-        digest = text_hash(text)
-        self.store.add_blobs({digest: text})
-        return digest
+    def _keep_state(self, state: StateSnapshot) -> None:
+        """Store the state's text once per change (a rejected step leaves the state as it was)."""
+        if state.hash != self._state_hash:
+            self.store.add_blobs({state.hash: state.text})
+            self._state_hash = state.hash
 
     def _maybe_flush(self) -> None:
         if self.autoflush:
@@ -227,40 +261,3 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _success(steps: list[StepRecord]) -> bool | None:
-    if not steps:
-        return None
-    last = steps[-1]
-    declared = last.info.get("success")
-    if isinstance(declared, bool):
-        return declared
-    return bool(last.terminated and last.reward > 0)
-
-
-def _typed(value: Any, model: type[Any]) -> Any:
-    if value is None or isinstance(value, model):
-        return value
-    return model.model_validate(value)
-
-
-def _jsonable(value: Any) -> JsonValue:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return value  # type: ignore[no-any-return]
-
-
-_PLAIN_JSON = (str, int, float, bool, list, dict, type(None))
-
-
-def _json_extras(info: dict[str, Any]) -> dict[str, JsonValue]:
-    """The env-specific JSON values of `info` (audit keys and non-JSON values dropped)."""
-    extras: dict[str, JsonValue] = {}
-    for key in sorted(info.keys() - _AUDIT_KEYS):
-        value = info[key]
-        if isinstance(value, _PLAIN_JSON):
-            extras[key] = value
-        elif isinstance(value, BaseModel):
-            extras[key] = value.model_dump(mode="json")
-    return extras

@@ -23,7 +23,7 @@ from agentdata.envs import make
 from agentdata.errors import ConfigError, RunMismatchError
 from agentdata.policies import Policy, Turn, make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.schemas import FINISHED_STATUSES, EpisodeRecord, PolicySpec, RunRecord, TaskSpec
+from agentdata.schemas import FINISHED_STATUSES, PolicySpec, RunRecord, TaskSpec
 from agentdata.store import Store
 from agentdata.version import package_version
 
@@ -194,24 +194,7 @@ def _start_episode(
     )
     try:
         obs, info = rec.reset(seed=reset_seed, options=options)
-    except Exception as exc:
-        rec.store.begin_episode(
-            EpisodeRecord(
-                id=episode_id,
-                run_id=run.id,
-                slot=slot,
-                sample_index=sample_index,
-                env_id=run.env_id,
-                env_kwargs=run.env_kwargs,
-                task_id=str((options or {}).get("task_id", "?")),
-                task_hash="",
-                seed=reset_seed,
-                package_version=package_version(),
-                policy=spec,
-                status="crashed",
-                error=f"reset failed: {type(exc).__name__}: {exc}",
-            )
-        )
+    except Exception:  # the recorder has recorded the episode as crashed at reset
         return None
     if not _start_policy(rec, policy, episode_id, info, policy_seed):
         return None
@@ -266,9 +249,10 @@ def _advance(
         if isinstance(action, BaseException):
             rec.crash(f"policy_error: {type(action).__name__}: {action}")
             return True
-        rec.annotate(action.output, per_turn)
         try:
-            obs, _r, terminated, truncated, info = rec.step(action.text)
+            obs, _r, terminated, truncated, info = rec.record_step(
+                action.text, policy_output=action.output, policy_s=per_turn
+            )
         except Exception as exc:
             rec.crash(exc)
             return True

@@ -3,7 +3,8 @@
 Subclasses implement task selection (`_load_task`), the step logic (`_apply`) and a JSON
 state snapshot (`snapshot`). The base class owns the contract every environment keeps:
 `step` never raises on agent input, the step budget truncates, retries are linked, and
-`info` carries the audit fields the recorder stores (see `StepInfo` keys below).
+every reset and step is reported in typed form (`last_reset`, `last_step`: see
+`agentdata.envs.contract`) for the recorder; `info` carries the same values for agents.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any, Protocol
 import gymnasium
 import numpy as np
 
+from agentdata.envs.contract import ResetReport, StateSnapshot, StepReport
 from agentdata.envs.spaces import UnicodeText
 from agentdata.schemas import Failure, JsonValue, TaskSpec, Verdict
-from agentdata.schemas.hashing import content_hash
 
 MAX_ACTION_CHARS = 100_000
 MAX_OBSERVATION_CHARS = 200_000
@@ -35,7 +36,15 @@ class Outcome:
     failure: Failure | None = None
     parsed_action: dict[str, JsonValue] | None = None
     verifier_s: float = 0.0
+    infra_retries: int = 0
+    """Infrastructure retries made for this action (a restarted sandbox, ...), not the agent's."""
+    success: bool | None = None
+    """Set when the env itself judges the task solved (or not); None: the reward rule decides."""
     info: dict[str, JsonValue] = field(default_factory=dict)
+
+
+# `info` keys the base class owns; an env's own `Outcome.info` keys never shadow them.
+_AUDIT_KEYS = frozenset({"verdict", "failure", "parsed_action", "state", "retry_of", "task"})
 
 
 class OracleAgent(Protocol):
@@ -52,8 +61,9 @@ class TextEnv(gymnasium.Env[str, str]):
     `info` after `reset` holds `task` (TaskSpec) and `state` (JSON snapshot). `info` after `step`
     holds `verdict` (Verdict | None), `failure` (Failure | None), `parsed_action`, `state`,
     `retry_of` (index of the earlier failed step this one re-attempts, or None) and
-    environment-specific JSON values. Timings stay out of `info` (`last_verifier_s`), so
-    the same seed and actions give equal infos.
+    environment-specific JSON values. The same facts, typed and with the state serialised
+    and hashed once, are in `last_reset` / `last_step` (timings only there, so the same seed
+    and actions give equal infos).
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}  # noqa: RUF012 (as gymnasium declares it)
@@ -71,8 +81,10 @@ class TextEnv(gymnasium.Env[str, str]):
         self._last_observation = ""
         self._failed_at_state: dict[str, int] = {}
         self._state_key = ""  # content hash of the current state (set by reset and step)
-        self.last_verifier_s = 0.0
-        """Seconds the last step spent in verifiers (not in `info`: it is not deterministic)."""
+        self.last_reset: ResetReport | None = None
+        """What the last `reset` did (None before the first one)."""
+        self.last_step: StepReport | None = None
+        """What the last `step` did (None before the first step of an episode)."""
 
     # -- subclass API -------------------------------------------------------------------
     def list_tasks(self) -> Sequence[str] | None:
@@ -108,7 +120,9 @@ class TextEnv(gymnasium.Env[str, str]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
         super().reset(seed=seed)
-        task_id = (options or {}).get("task_id")
+        self.last_reset = self.last_step = None
+        given: dict[str, Any] = dict(options or {})
+        task_id = given.get("task_id")
         self.task = self._load_task(None if task_id is None else str(task_id), self.np_random)
         self.steps_taken = 0
         self.done = False
@@ -116,7 +130,9 @@ class TextEnv(gymnasium.Env[str, str]):
         obs = _clip(self._start(self.task))
         self._last_observation = obs
         state = self.snapshot()
-        self._state_key = content_hash(state)
+        snapshot = StateSnapshot.of(state)
+        self._state_key = snapshot.hash
+        self.last_reset = ResetReport(task=self.task, options=given, state=snapshot)
         return obs, {"task": self.task, "state": state}
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
@@ -157,16 +173,28 @@ class TextEnv(gymnasium.Env[str, str]):
         obs = _clip(outcome.observation)
         self._last_observation = obs
         state = self.snapshot()
-        self._state_key = content_hash(state)
+        snapshot = StateSnapshot.of(state)
+        self._state_key = snapshot.hash
+        extras = outcome.info
+        self.last_step = StepReport(
+            verdict=outcome.verdict,
+            failure=outcome.failure,
+            parsed_action=outcome.parsed_action,
+            retry_of=retry_of,
+            infra_retries=outcome.infra_retries,
+            verifier_s=outcome.verifier_s,
+            success=outcome.success,
+            state=snapshot,
+            extras={k: extras[k] for k in sorted(extras) if k not in _AUDIT_KEYS},
+        )
         info: dict[str, Any] = {
-            **outcome.info,
+            **extras,
             "verdict": outcome.verdict,
             "failure": outcome.failure,
             "parsed_action": outcome.parsed_action,
             "state": state,
             "retry_of": retry_of,
         }
-        self.last_verifier_s = outcome.verifier_s
         return obs, float(outcome.reward), terminated, truncated, info
 
     def _link_retry(self, state_key: str, index: int, outcome: Outcome) -> int | None:

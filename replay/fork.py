@@ -102,8 +102,11 @@ def _check_prefix(
         if found is not None:
             raise ForkDivergedError(f"fork of {parent.id}: reset differs in {name}\n{found.diff}")
     for recorded in prefix:
-        rec.annotate(recorded.policy_output, recorded.latency.policy_s)
-        obs, _r, _term, _trunc, info = rec.step(recorded.action_raw)
+        obs, _r, _term, _trunc, info = rec.record_step(
+            recorded.action_raw,
+            policy_output=recorded.policy_output,
+            policy_s=recorded.latency.policy_s,
+        )
         found_all = compare_steps(recorded, rec.steps[-1])
         if found_all:
             first = found_all[0]

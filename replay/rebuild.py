@@ -132,13 +132,16 @@ def reset_to(env: gymnasium.Env[str, str], episode: EpisodeRecord) -> Rebuilt:
     if not episode.task_hash and episode.status == "crashed":
         raise unreplayable("crashed_at_reset", episode.error or "the recording never reset")
     by_id: dict[str, Any] = {"task_id": episode.task_id}
-    lister = getattr(env.unwrapped, "list_tasks", None)
-    finite = lister is not None and lister() is not None
-    # The runner passes the task id only for finite task lists; procedural envs draw the
-    # task from the seed. Try the recorder's way first, then the other one.
-    attempts: list[dict[str, Any] | None] = [by_id, None] if finite else [None, by_id]
-    if episode.seed is None:
+    attempts: list[dict[str, Any] | None]
+    if episode.reset_options is not None:  # recorded: reset exactly as the recording did
+        attempts = [dict(episode.reset_options) or None]
+    elif episode.seed is None:
         attempts = [by_id]
+    else:  # recorded before reset options were: the runner passed a task id only for finite
+        # task lists, procedural envs draw the task from the seed; try both, likelier first
+        lister = getattr(env.unwrapped, "list_tasks", None)
+        finite = lister is not None and lister() is not None
+        attempts = [by_id, None] if finite else [None, by_id]
     last_error = ""
     for options in attempts:
         try:

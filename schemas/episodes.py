@@ -44,6 +44,11 @@ class EpisodeRecord(BaseModel):
     task_id: str = Field(description="Task id inside the environment.")
     task_hash: str = Field(description="Content hash of the task.")
     seed: int | None = Field(description="Seed handed to reset.")
+    reset_options: dict[str, JsonValue] | None = Field(
+        default=None,
+        description="Options handed to reset ({} for none, e.g. {'task_id': ...}); None in "
+        "records made before agentdata recorded them.",
+    )
     package_version: str = Field(description="agentdata version that recorded it.")
     policy: PolicySpec = Field(description="Policy that acted.")
     parent_id: str | None = Field(default=None, description="Parent episode when forked.")

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 
 from agentdata.errors import SchemaVersionError, StoreError
-from agentdata.store.models import SCHEMA_VERSION
+from agentdata.store.models import SCHEMA_REVISIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "sqlite:///agentdata.db"
 ENV_VAR = "AGENTDATA_DB"
@@ -87,7 +87,7 @@ def migrate(engine: Engine) -> None:
         raise StoreError(f"cannot read store {engine.url!r}: {exc}") from exc
     if revision == SCHEMA_VERSION:
         return
-    known = {SCHEMA_VERSION}  # every revision in migrations/versions
+    known = set(SCHEMA_REVISIONS)
     if revision is not None and revision not in known:
         raise SchemaVersionError(
             f"store schema revision {revision!r} is newer than this agentdata "

@@ -27,7 +27,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SCHEMA_VERSION = "0001"
+SCHEMA_REVISIONS = ("0001", "0002")
+"""Every Alembic revision in migrations/versions, oldest first."""
+SCHEMA_VERSION = SCHEMA_REVISIONS[-1]
 """Alembic head revision this code reads and writes."""
 
 
@@ -88,6 +90,7 @@ class Episode(Base):
     task_id: Mapped[str] = mapped_column(String(500))
     task_hash: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int | None] = mapped_column(Integer)
+    reset_options: Mapped[dict[str, Any] | None]
     package_version: Mapped[str] = mapped_column(String(50))
     policy: Mapped[dict[str, Any]]
     parent_id: Mapped[str | None] = mapped_column(String(200))
