@@ -89,7 +89,8 @@ def mine_cmd(
     kinds = list(dict.fromkeys(kind or ["correction"]))
     outs = _outputs(out, kinds)
     total: dict[str, Any] = {"samples": 0, "by_kind": {}, "by_error_type": Counter(),
-                             "episodes": 0, "files": {}}  # fmt: skip
+                             "files": {}}  # fmt: skip
+    episodes: set[str] = set()  # distinct episodes behind all the kinds' samples
     with open_store(db, create=False) as store:
         cache = EnvCache()
         try:
@@ -105,7 +106,7 @@ def mine_cmd(
                 total["samples"] += report.samples
                 total["by_kind"][k] = report.samples
                 total["by_error_type"].update(report.by_error_type)
-                total["episodes"] += len(report.episodes)
+                episodes.update(report.episodes)
                 total["files"][k] = str(path)
                 if report.samples == 0:
                     why = "no fail→fix cycles" if k in CYCLE_KINDS else f"no {k} samples"
@@ -119,6 +120,7 @@ def mine_cmd(
             cache.close()
     if json_out:
         total["by_error_type"] = dict(sorted(total["by_error_type"].items()))
+        total["episodes"] = len(episodes)
         print_json(total)
 
 
