@@ -30,6 +30,10 @@ class ConfigError(AgentdataError, ValueError):
     """Bad command-line or API arguments (unknown env, policy, malformed k=v, env kwargs)."""
 
 
+class MissingExtraError(ConfigError):
+    """A feature needs an optional dependency (an extra such as `agentdata[vllm]`)."""
+
+
 class RunMismatchError(ConfigError):
     """Resuming a run with arguments that differ from the ones it was started with."""
 

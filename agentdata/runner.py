@@ -9,7 +9,6 @@ slots are kept, episodes whose process died are marked `incomplete` and their sl
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from pydantic import JsonValue
 
 from agentdata.envs import make
 from agentdata.errors import ConfigError, RunMismatchError
-from agentdata.policies import Policy, Turn, make_policy
+from agentdata.pipeline import STRAGGLER_WAIT_S, Active, LockedStore, act, drive, step
+from agentdata.policies import Policy, make_policy
 from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.schemas import FINISHED_STATUSES, PolicySpec, RunRecord, TaskSpec
 from agentdata.store import Store
@@ -60,21 +60,17 @@ def make_env(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str
     return make(env_id, **env_kwargs)
 
 
-@dataclass
-class _Active:
-    recorder: Recorder
-    key: str = ""
-    observation: str = ""
-    info: dict[str, Any] = field(default_factory=dict)
-
-
 def run_rollouts(
     store: Store,
     config: RolloutConfig,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    straggler_s: float = STRAGGLER_WAIT_S,
 ) -> str:
-    """Run (or resume) the rollout described by `config`; returns the run id."""
+    """Run (or resume) the rollout described by `config`; returns the run id.
+
+    Env steps run in worker threads beside generation (see `agentdata.pipeline`).
+    """
     if config.episodes < 0 or config.samples_per_task < 1 or config.concurrency < 1:
         raise ConfigError("episodes >= 0, samples_per_task >= 1 and concurrency >= 1 required")
     policy = make_policy(config.policy, dict(config.policy_kwargs))
@@ -95,45 +91,54 @@ def run_rollouts(
         return run.id
 
     workers = min(config.concurrency, len(todo))
+    shared = LockedStore(store)
     envs = [make_env(config.env_id, config.env_kwargs) for _ in range(workers)]
     recorders = [
-        Recorder(e, store, env_id=config.env_id, env_kwargs=config.env_kwargs, autoflush=False)
+        Recorder(
+            e,
+            shared.as_store(),
+            env_id=config.env_id,
+            env_kwargs=config.env_kwargs,
+            autoflush=False,
+        )
         for e in envs
     ]
     task_ids = envs[0].unwrapped.list_tasks() if hasattr(envs[0].unwrapped, "list_tasks") else None
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = ThreadPoolExecutor(max_workers=workers)
     idle = list(recorders)
-    active: list[_Active] = []
+    active: list[Active] = []
     queue = list(reversed(todo))
+    progress = {"done": done}
+
+    def start_next() -> Active | bool | None:
+        if not (queue and idle):
+            return False
+        rec = idle.pop()
+        started = _start_episode(rec, policy, run, config, queue.pop(), attempts, task_ids)
+        if started is None:
+            idle.append(rec)
+            progress["done"] += 1
+        else:
+            active.append(started)
+        return started
+
+    def on_round(finished: list[Active]) -> None:
+        shared.flush()
+        for item in finished:
+            active.remove(item)
+            policy.end(item.key)
+            idle.append(item.recorder)
+        progress["done"] += len(finished)
+        if on_progress:
+            on_progress(progress["done"], total)
+
     try:
-        while queue or active:
-            while queue and idle:
-                slot = queue.pop()
-                rec = idle.pop()
-                started = _start_episode(rec, policy, run, config, slot, attempts, task_ids)
-                if started is None:
-                    idle.append(rec)
-                    done += 1
-                else:
-                    active.append(started)
-            if not active:
-                store.flush()
-                continue
-            finished = _advance(active, policy, pool)
-            store.flush()
-            for item in finished:
-                active.remove(item)
-                policy.end(item.key)
-                idle.append(item.recorder)
-                done += 1
-            if on_progress:
-                on_progress(done, total)
+        drive(policy, pool, start_next, on_round, straggler_s=straggler_s)
     finally:
+        pool.shutdown(wait=True)
         for item in active:
             item.recorder.crash("runner stopped")
-        store.flush()
-        if pool:
-            pool.shutdown(wait=True)
+        shared.flush()
         for rec in recorders:
             rec.close()
         policy.close()
@@ -174,7 +179,7 @@ def _start_episode(
     slot: int,
     attempts: dict[int, int],
     task_ids: Sequence[str] | None,
-) -> _Active | None:
+) -> Active | None:
     task_index, sample_index = divmod(slot, config.samples_per_task)
     attempt = attempts.get(slot, 0)
     attempts[slot] = attempt + 1
@@ -198,7 +203,7 @@ def _start_episode(
         return None
     if not _start_policy(rec, policy, episode_id, info, policy_seed):
         return None
-    return _Active(recorder=rec, key=episode_id, observation=obs, info=info)
+    return Active(recorder=rec, key=episode_id, observation=obs, info=info)
 
 
 def _start_policy(rec: Recorder, policy: Policy, key: str, info: dict[str, Any], seed: int) -> bool:
@@ -223,44 +228,9 @@ def play_episode(
     """
     if not _start_policy(rec, policy, key, info, seed):
         return
-    active = [_Active(recorder=rec, key=key, observation=obs, info=info)]
-    while not _advance(active, policy, None):
-        pass
+    item = Active(recorder=rec, key=key, observation=obs, info=info)
+    while True:
+        actions, per_turn = act(policy, [item])
+        if step(item, actions[0], per_turn):
+            break
     policy.end(key)
-
-
-def _advance(
-    active: list[_Active], policy: Policy, pool: ThreadPoolExecutor | None
-) -> list[_Active]:
-    """One policy batch and one env step per active episode; returns the finished ones."""
-    turns = [Turn(a.key, a.observation, a.info) for a in active]
-    started = time.perf_counter()
-    try:
-        actions: list[Any] = list(policy.act(turns))
-        if len(actions) != len(turns):
-            raise ValueError(f"policy returned {len(actions)} actions for {len(turns)} turns")
-        per_turn = (time.perf_counter() - started) / len(turns)
-    except Exception as exc:
-        actions = [exc] * len(turns)
-        per_turn = 0.0
-
-    def step(item: _Active, action: Any) -> bool:
-        rec = item.recorder
-        if isinstance(action, BaseException):
-            rec.crash(f"policy_error: {type(action).__name__}: {action}")
-            return True
-        try:
-            obs, _r, terminated, truncated, info = rec.record_step(
-                action.text, policy_output=action.output, policy_s=per_turn
-            )
-        except Exception as exc:
-            rec.crash(exc)
-            return True
-        item.observation, item.info = obs, info
-        return bool(terminated or truncated)
-
-    if pool is None:
-        ended = [step(a, act) for a, act in zip(active, actions, strict=True)]
-    else:
-        ended = list(pool.map(step, active, actions))
-    return [a for a, e in zip(active, ended, strict=True) if e]

@@ -115,6 +115,17 @@ class TextEnv(gymnasium.Env[str, str]):
         """An agent that solves the current task from its reference solution."""
         raise NotImplementedError(f"{type(self).__name__} has no oracle")
 
+    def system_prompt(self) -> str:
+        """The system prompt for a model acting in this env: the task setting and action syntax."""
+        return (
+            "You are solving a task step by step. Each message you send is one action; the "
+            "reply is the environment's observation, including any error in your action."
+        )
+
+    def tools(self) -> list[dict[str, JsonValue]] | None:
+        """OpenAI-style function schemas when actions are tool calls (None: plain text)."""
+        return None
+
     # -- gymnasium API ------------------------------------------------------------------
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None

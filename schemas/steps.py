@@ -28,6 +28,11 @@ class PolicyOutput(BaseModel):
     completion_token_ids: list[int] | None = Field(default=None, description="Completion ids.")
     logprobs: list[float] | None = Field(default=None, description="Per-token logprobs.")
     finish_reason: str | None = Field(default=None, description="stop, length, ...")
+    infra_retries: int = Field(
+        default=0,
+        ge=0,
+        description="Retries the policy needed to get this output (timeouts, server errors).",
+    )
     extra: dict[str, JsonValue] = Field(default_factory=dict, description="Policy-specific data.")
 
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
+from agentdata.errors import ConfigError
+from agentdata.ray_backend import run_on_ray
 from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.stats import run_summary
+from agentdata.store import resolve_url
 
 
 def rollout(
     env: Annotated[str, typer.Option("--env", help="Environment id, e.g. agentdata/Math-v0.")],
-    policy: Annotated[str, typer.Option("--policy", help="oracle or scripted.")] = "oracle",
+    policy: Annotated[
+        str, typer.Option("--policy", help="oracle, scripted, vllm or openai.")
+    ] = "oracle",
     episodes: Annotated[int, typer.Option("--episodes", help="Episodes in the run.")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Run seed.")] = 0,
     env_arg: Annotated[
@@ -30,6 +35,13 @@ def rollout(
     ] = 1,
     concurrency: Annotated[int, typer.Option("--concurrency", help="Episodes at once.")] = 1,
     run: Annotated[str | None, typer.Option("--run", help="Run name; re-use to resume.")] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="local (this process) or ray (Ray actors).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster address (default: local).")
+    ] = None,
+    ray_workers: Annotated[int, typer.Option("--ray-workers", help="Ray env workers.")] = 2,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -45,6 +57,16 @@ def rollout(
         concurrency=concurrency,
         run_id=run,
     )
+    if backend not in ("local", "ray"):
+        raise ConfigError(f"--backend must be local or ray, got {backend!r}")
+    if backend == "ray":
+        run_id = run_on_ray(resolve_url(db), config, address=ray_address, workers=ray_workers)
+        store = open_store(db)
+        try:
+            _report(run_summary(store, run_id), json_out)
+        finally:
+            store.close()
+        return
     # SIGTERM unwinds like Ctrl-C so sandboxes are closed and the store flushed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     store = open_store(db)
@@ -65,6 +87,10 @@ def rollout(
         summary = run_summary(store, run_id)
     finally:
         store.close()
+    _report(summary, json_out)
+
+
+def _report(summary: dict[str, Any], json_out: bool) -> None:
     if json_out:
         print_json(summary)
         return

@@ -1,4 +1,8 @@
-"""Policies: scripted and oracle here; LLM-backed policies plug into the same interface."""
+"""Policies: scripted and oracle for tests; vLLM and OpenAI-compatible servers for models.
+
+The LLM policies import their extras (`agentdata[vllm]`, `agentdata[openai]`) only when
+built, so everything else works without them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from agentdata.policies.base import Action, Policy, Turn
 from agentdata.policies.oracle import OraclePolicy
 from agentdata.policies.scripted import ScriptedPolicy
 
-POLICY_NAMES = ("oracle", "scripted")
+POLICY_NAMES = ("oracle", "scripted", "vllm", "openai")
 
 
 def make_policy(name: str, kwargs: dict[str, Any]) -> Policy:
@@ -19,9 +23,23 @@ def make_policy(name: str, kwargs: dict[str, Any]) -> Policy:
             return OraclePolicy(error_rate=float(kwargs.pop("error_rate", 0.0)), **kwargs)
         if name == "scripted":
             return ScriptedPolicy.from_kwargs(**kwargs)
-    except TypeError as exc:
+        if name in ("vllm", "openai"):
+            return _llm_policy(name, kwargs)
+    except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad arguments for policy {name!r}: {exc}") from exc
     raise ConfigError(f"unknown policy {name!r}; choose one of {', '.join(POLICY_NAMES)}")
+
+
+def _llm_policy(name: str, kwargs: dict[str, Any]) -> Policy:
+    if not isinstance(kwargs.get("model"), str):
+        raise ConfigError(f"policy {name!r} needs --policy-arg model=NAME_OR_PATH")
+    if name == "vllm":
+        from agentdata.policies.vllm_policy import VLLMPolicy
+
+        return VLLMPolicy(**kwargs)
+    from agentdata.policies.openai_policy import OpenAIPolicy
+
+    return OpenAIPolicy(**kwargs)
 
 
 __all__ = [

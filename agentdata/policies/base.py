@@ -22,10 +22,15 @@ class Turn:
 
 @dataclass(frozen=True)
 class Action:
-    """A policy's answer for one turn: the action text and optional metadata."""
+    """A policy's answer for one turn: the action text and optional metadata.
+
+    `error` set means the policy could not act for this turn (a server that kept failing):
+    the runner ends that episode as a `policy_error` crash and the others go on.
+    """
 
     text: str
     output: PolicyOutput | None = None
+    error: str | None = None
 
 
 class Policy(Protocol):

@@ -34,7 +34,13 @@ from agentdata.envs.code_repair.sandbox import (
 )
 from agentdata.envs.code_repair.submit_verdict import judge_fresh_submit
 from agentdata.envs.code_repair.taskformat import LoadedTask, load_suite
-from agentdata.envs.code_repair.tools import ToolCall, ToolCallError, parse_tool_call
+from agentdata.envs.code_repair.tools import (
+    SYSTEM_PROMPT,
+    ToolCall,
+    ToolCallError,
+    openai_tools,
+    parse_tool_call,
+)
 from agentdata.errors import ConfigError
 from agentdata.schemas import Failure, JsonValue, TaskSpec
 
@@ -260,6 +266,14 @@ class CodeRepairEnv(TextEnv):
         if self.loaded is None:
             raise CodeRepairConfigError("call reset() before oracle()")
         return CodeRepairOracle(self.loaded, rng, error_rate=error_rate, max_steps=self.max_steps)
+
+    def system_prompt(self) -> str:
+        """The tools and the one-call-per-step syntax for a model (tools.py)."""
+        return SYSTEM_PROMPT
+
+    def tools(self) -> list[dict[str, JsonValue]]:
+        """The tools as function schemas, for chat APIs that take `tools=`."""
+        return openai_tools()
 
     def close(self) -> None:
         """Release the sandbox and every warm container."""

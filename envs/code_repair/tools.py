@@ -63,6 +63,14 @@ USAGE = (
     "write_file {path, content}; run_tests {tests?: [ids]}; submit {}."
 )
 
+SYSTEM_PROMPT = (
+    "You fix a bug in a Python repository. Explore the code, edit it, run the tests and "
+    "submit when the fix is done; hidden tests judge the fix. Each message you send is "
+    "exactly one tool call (or one JSON object in the text when tool calling is not "
+    "available); the reply is the tool's output or the error in your call. " + USAGE
+)
+"""Shown as the system message; the task statement comes as the first user message."""
+
 
 def _loads(text: str) -> Any:
     body = text.strip()

@@ -37,6 +37,7 @@ from agentdata.envs.math.judge import (
     scope_failure,
     too_many_claims,
 )
+from agentdata.envs.math.prompt import SYSTEM_PROMPT
 from agentdata.envs.math.tasks import (
     TaskFile,
     load_task_file,
@@ -136,6 +137,10 @@ class MathEnv(TextEnv):
             f"Steps available: {self.max_steps}.",
         ]
         return "\n".join(lines)
+
+    def system_prompt(self) -> str:
+        """The action syntax for a model (envs/math/prompt.py)."""
+        return SYSTEM_PROMPT
 
     def _symbolic(self, fn: Any, *args: Any) -> dict[str, object]:
         """Run a sympy check in the worker within what is left of the step's budget."""

