@@ -66,14 +66,18 @@ def run_rollouts(
     *,
     on_progress: Callable[[int, int], None] | None = None,
     straggler_s: float = STRAGGLER_WAIT_S,
+    policy: Policy | None = None,
 ) -> str:
     """Run (or resume) the rollout described by `config`; returns the run id.
 
-    Env steps run in worker threads beside generation (see `agentdata.pipeline`).
+    Env steps run in worker threads beside generation (see `agentdata.pipeline`). `policy`,
+    when given, is used instead of building `config.policy` (e.g. to reuse a loaded
+    engine); the run records its `spec()`, and it is closed at the end like a built one.
     """
     if config.episodes < 0 or config.samples_per_task < 1 or config.concurrency < 1:
         raise ConfigError("episodes >= 0, samples_per_task >= 1 and concurrency >= 1 required")
-    policy = make_policy(config.policy, dict(config.policy_kwargs))
+    if policy is None:
+        policy = make_policy(config.policy, dict(config.policy_kwargs))
     run = _open_run(store, config, policy.spec())
     store.mark_incomplete(run.id)
     slots_done: set[int] = set()

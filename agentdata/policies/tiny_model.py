@@ -20,9 +20,10 @@ SPECIAL_TOKENS = ["<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool|
 
 def _corpus() -> list[str]:
     from agentdata.envs.code_repair.tools import SYSTEM_PROMPT as CODE_PROMPT
+    from agentdata.envs.logic.prompt import SYSTEM_PROMPT as LOGIC_PROMPT
     from agentdata.envs.math.prompt import SYSTEM_PROMPT as MATH_PROMPT
 
-    lines = [MATH_PROMPT, CODE_PROMPT]
+    lines = [MATH_PROMPT, LOGIC_PROMPT, CODE_PROMPT]
     lines += [f"step compute: {a} + {b} = {a + b}" for a in range(40) for b in range(0, 40, 7)]
     lines += [f"answer: {n}" for n in range(100)]
     lines += ["Solve for x: 3x + 1 = 16", "The claim is false.", '{"tool": "submit"}']

@@ -27,6 +27,7 @@ from agentdata.envs.logic.judge import (
     rejected,
     verdict,
 )
+from agentdata.envs.logic.prompt import SYSTEM_PROMPT
 from agentdata.envs.logic.rules import RULE_NAMES
 from agentdata.envs.logic.solver import Prover
 from agentdata.envs.logic.tasks import (
@@ -245,6 +246,10 @@ class LogicEnv(TextEnv):
             "derived": [fmt(f) for f in self._derived],
             "solved": self._solved,
         }
+
+    def system_prompt(self) -> str:
+        """The action and formula syntax for a model (envs/logic/prompt.py)."""
+        return SYSTEM_PROMPT
 
     def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:
         """Reference-derivation agent for the current task; `error_rate` injects fixable

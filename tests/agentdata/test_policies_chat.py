@@ -42,6 +42,14 @@ def test_math_prompt_documents_the_action_syntax() -> None:
     env.close()
 
 
+def test_logic_prompt_documents_the_action_syntax() -> None:
+    env = _env("agentdata/Logic-v0")
+    system = start_conversation(env).messages[0]["content"]
+    for syntax in ("derive <formula> from <ids> by <rule>", "answer: True|False|Unknown", "->"):
+        assert syntax in system
+    env.close()
+
+
 def test_code_repair_prompt_and_tools_parse_back() -> None:
     from agentdata.envs.code_repair.env import CodeRepairEnv
 
@@ -145,7 +153,7 @@ def test_a_slow_env_step_does_not_stall_the_batch(tmp_path: Path) -> None:
         pending.append(Active(recorder=rec, key=key, observation=obs, info=info))
     ended: list[str] = []
 
-    def start_next() -> Active | None | bool:
+    def start_next() -> Active | bool | None:
         return pending.pop() if pending else False
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -16,7 +16,13 @@ import pytest
 
 from agentdata.policies.tiny_model import build_tiny_chat_model
 
-ENGINE_ARGS = ("gpu_memory_utilization=0.15", "max_model_len=1024", "max_tokens=16")
+ENGINE_ARGS = (
+    "gpu_memory_utilization=0.15",
+    "max_model_len=1024",
+    "max_tokens=16",
+    "enforce_eager=true",
+    "distributed_executor_backend=uni",
+)
 """Small on purpose: the CI machine is a few CPU cores and shared."""
 
 

@@ -39,7 +39,8 @@ def vllm_server(tiny_model: Path) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(tiny_model),
          "--host", "127.0.0.1", "--port", str(port), "--gpu-memory-utilization", "0.15",
-         "--max-model-len", "1024", "--disable-log-stats"],
+         "--max-model-len", "1024", "--disable-log-stats", "--enforce-eager",
+         "--distributed-executor-backend", "uni"],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "VLLM_NO_USAGE_STATS": "1"},
     )  # fmt: skip
     try:

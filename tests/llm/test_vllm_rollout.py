@@ -8,7 +8,10 @@ from pathlib import Path
 from agentdata.store import Store
 from tests.llm.conftest import ENGINE_ARGS, agentdata, rollout_json
 
-ENVS = {"agentdata/Math-v0": ("family=arithmetic", "max_steps=3")}
+ENVS = {
+    "agentdata/Math-v0": ("family=arithmetic", "max_steps=3"),
+    "agentdata/Logic-v0": ("max_steps=3",),
+}
 
 
 def test_vllm_rollout_records_tokens_and_replays(tiny_model: Path, tmp_path: Path) -> None:
