@@ -52,12 +52,10 @@ def test_vllm_rollout_records_tokens_and_replays(tiny_model: Path, tmp_path: Pat
                 assert episode.status in ("terminated", "truncated")
                 kinds = {s.failure.kind for s in steps if s.failure}
                 assert kinds <= {"parse_error", "verification_failed", "invalid_action"}
-            # Later turns see earlier ones: each prompt extends the previous prompt + reply.
-            first = store.load_steps(episodes[0].id)
-            if len(first) > 1:
-                a, b = first[0].policy_output, first[1].policy_output
-                assert a and b and a.prompt_token_ids and b.prompt_token_ids
-                assert len(b.prompt_token_ids) > len(a.prompt_token_ids)
+            # Later turns see earlier ones (the transcript grows), within the context budget.
+            first = [s.policy_output for s in store.load_steps(episodes[0].id)]
+            sizes = [len(o.prompt_token_ids or []) for o in first if o]
+            assert sizes[-1] >= sizes[0] and max(sizes) <= 1024 - 16
     # Replay re-checks every step from the recorded actions, without the model.
     out = agentdata("replay", "--db", db, "--all", "--json")
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
