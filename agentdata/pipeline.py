@@ -98,12 +98,15 @@ def drive(
     on_round: Callable[[list[Active]], None],
     *,
     straggler_s: float = STRAGGLER_WAIT_S,
+    when_idle: Callable[[], bool] = lambda: False,
 ) -> None:
     """Run episodes until `start_next` has none left and all have ended.
 
     `start_next()` returns a new live episode, None when a slot ended at once (reset failed),
     or False when there is no free worker or no slot left. `on_round(finished)` runs after
     each round with the episodes that ended in it (flush the store, free their workers).
+    `when_idle()` runs when nothing is live and no slot can start: True to look again
+    (e.g. other workers still hold slots that may come free), False to stop.
     """
     ready: list[Active] = []
     stepping: dict[Future[bool], Active] = {}
@@ -111,8 +114,10 @@ def drive(
         while (started := start_next()) is not False:
             if started is not None:
                 ready.append(cast(Active, started))
-        if not ready and not stepping:  # every worker is free, so no slot is left
+        if not ready and not stepping:  # every worker is free and no slot can start
             on_round([])
+            if when_idle():
+                continue
             return
         if ready:
             actions, per_turn = act(policy, ready)
