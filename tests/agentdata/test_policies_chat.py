@@ -93,12 +93,20 @@ def test_missing_extras_say_how_to_install() -> None:
         make_policy("openai", {})
 
 
-@pytest.mark.parametrize("policy", ["vllm", "openai"])
-def test_cli_without_the_extra_is_a_clear_error(policy: str, tmp_path: Path) -> None:
-    extra = {"vllm": "vllm", "openai": "openai"}[policy]
+@pytest.mark.parametrize(
+    ("extra", "args"),
+    [
+        ("vllm", ["--policy", "vllm", "--policy-arg", "model=m"]),
+        ("openai", ["--policy", "openai", "--policy-arg", "model=m"]),
+        ("ray", ["--backend", "ray", "--policy", "oracle"]),
+    ],
+)
+def test_cli_without_the_extra_is_a_clear_error(
+    extra: str, args: list[str], tmp_path: Path
+) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "agentdata", "rollout", "--db", str(tmp_path / "x.db"),
-         "--env", "agentdata/Math-v0", "--policy", policy, "--policy-arg", "model=m"],
+         "--env", "agentdata/Math-v0", *args],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert out.returncode != 0 and "Traceback" not in out.stderr
