@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from agentdata.envs.math.answers import boxed_content
 from agentdata.envs.math.errors import MathEnvError
+from agentdata.envs.math.prose import prose_claims
 from agentdata.errors import ActionError
 
 LABELS: tuple[str, ...] = (
@@ -129,6 +130,11 @@ def _span_chars(variables: frozenset[str]) -> str:
 
 def _prose_claims(line: str, variables: frozenset[str]) -> list[Claim]:
     """Arithmetic claims around each `=` of a prose line (lenient)."""
+    if not variables:
+        return [
+            Claim(_SLASH_FRACTION.sub(r"\1(\2)", lhs), rhs, "prose", False)
+            for lhs, rhs in prose_claims(line)
+        ]
     allowed = _span_chars(variables)
     starts = "0123456789(.-" + "".join(sorted(variables))
     ends = "0123456789)%" + "".join(sorted(variables))

@@ -46,9 +46,40 @@ def test_gsm8k_annotations_and_prose() -> None:
     assert action.kind == "freeform"
     pairs = [(c.lhs, c.rhs, c.source) for c in action.claims]
     assert ("48/2", "24", "annotation") in pairs
-    assert ("0.2*50", "10", "prose") in pairs
-    assert all(c.lhs != "50" for c in action.claims)  # "20% of 50 = 10" is prose, not a claim
+    assert ("0.2 * 50", "10", "prose") in pairs
+    assert ("20% * 50", "10", "prose") in pairs  # "x of y" is a product
     assert action.answer == "72"
+
+
+@pytest.mark.parametrize(
+    ("line", "claim"),
+    [
+        ("3 bags * 4 apples = 12 apples", ("3 * 4", "12")),
+        ("He sold 48/2 = 24 clips", ("48 / 2", "24")),
+        ("Total: $3 + $4 = $7", ("3 + 4", "7")),
+        ("so far, 18 / 6 = 3 packs", ("18 / 6", "3")),
+        ("1/3 of 90 = 30", ("1/3 * 90", "30")),
+        ("5 snakes/jaguar * 6 jaguars = 30 snakes", ("5 * 6", "30")),
+        ("$780/year / 12 months/year = $65/month", ("780 / 12", "65")),
+        ("60 students x 2/3 = 40 students", ("60 * 2 / 3", "40")),
+        ("Randy's 60 trees / 2 = 30 trees", ("60 / 2", "30")),
+        ("2 wheels * 10ml of oil per wheel = 20ml", ("2 * 10", "20")),
+        ("25% of 80 = 20", ("25% * 80", "20")),
+    ],
+)
+def test_prose_claims(line: str, claim: tuple[str, str]) -> None:
+    action = parse_action(line, NONE)
+    assert [(c.lhs.replace(" ", ""), c.rhs) for c in action.claims] == [
+        (claim[0].replace(" ", ""), claim[1])
+    ]
+
+
+@pytest.mark.parametrize(
+    "line", ["1 dozen = 12", "All had S + 2S + 4S = 7S = 847", "Total:x+3+2x+12+8x=301"]
+)
+def test_prose_without_a_computation(line: str) -> None:
+    claims = [c for c in parse_action(line + "\nanswer: 1", NONE).claims if c.source == "prose"]
+    assert claims == []
 
 
 def test_freeform_boxed_and_step_lines() -> None:
