@@ -8,9 +8,9 @@
   read), `--rootdir` and `--confcutdir` are the workspace, `pythonpath` puts it on
   `sys.path` only after pytest is imported (a `pytest.py` in the repo cannot shadow it).
 * The JUnit report goes to a fresh, randomly named directory under /tmp, outside the repo.
-* A clean end: pytest's exit status is the command's; when pytest is done every other
-  process of the sandbox is killed until none is left, and only then is the report read
-  (the text after the last scan marker: nothing of the test run is alive to write it).
+* A clean end: pytest's exit status is the command's; the report is read by
+  `Sandbox.exec_then` only once the wrapper / PID 1 (out of the tests' reach) has killed
+  every process of the run, so nothing of it is alive to write or trace the reader.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from agentdata.envs.code_repair.grading import LOG_TAIL_BYTES, TestRun
 from agentdata.envs.code_repair.pytest_report import PytestReportError, parse_junit_xml
 from agentdata.envs.code_repair.sandbox import WORKSPACE, Sandbox
-from agentdata.envs.code_repair.sandbox.execution import SCAN_AFTER_SH, SCAN_MARK
 from agentdata.envs.code_repair.taskformat import LoadedTask
 
 GRADER_ENV = ("PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1 PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 "
@@ -76,16 +75,15 @@ def run_graded_pytest(box: Sandbox, task: LoadedTask, tests: Sequence[str], *,
     report_dir = f"/tmp/.{secrets.token_hex(8)}"
     cmd = grader_command(task, tests, report_dir, timeout)
     reader = _READ_PY.replace("@DIR@", report_dir).replace("@TAIL@", str(LOG_TAIL_BYTES))
-    res = box.exec(["sh", "-c", SCAN_AFTER_SH, "sh", cmd, reader],
-                   timeout=timeout + EXEC_GRACE_S, max_output_bytes=160 << 20)
+    res, tail = box.exec_then(cmd, reader, timeout=timeout + EXEC_GRACE_S,
+                              max_output_bytes=160 << 20)
     if res.timed_out or (res.exit_code in TIMEOUT_EXITS and res.duration_s >= timeout):
         return TestRun(None, res.exit_code, timed_out=True, duration_s=res.duration_s,
                        problem="the test run timed out")
     if res.oom_killed:
         return TestRun(None, res.exit_code, oom_killed=True, duration_s=res.duration_s,
                        problem="the test run was killed: out of memory")
-    _, marker, tail = res.stdout.rpartition(SCAN_MARK)
-    if not marker:
+    if tail is None:
         return TestRun(None, res.exit_code, duration_s=res.duration_s,
                        problem="processes of the test run survived every kill")
     try:

@@ -231,31 +231,3 @@ class CappedBuffer:
 # after the marker: the host reads the program's output after the *last* one.
 SCAN_MARK = "\n@@agentdata-scan@@\n"
 
-# Kept for callers that run it as a command (`sh -c SCAN_AFTER_SH sh CMD PROGRAM`); prefer
-# `Sandbox.exec_then`, whose kills come from the wrapper / PID 1 instead of the agent's uid.
-# $1: a command for `sh -c`; $2: a Python program. stdin: the program's (the command gets
-# /dev/null). After the command, every process but this shell, its parent and PID 1 that
-# this user may kill is killed until none is left; only then the marker is printed and the
-# program run. If something will not die, there is no marker.
-SCAN_AFTER_SH = r"""
-sh -c "$1" </dev/null
-rc=$?
-n=0
-while :; do
-    left=0
-    for d in /proc/[0-9]*; do
-        p=${d#/proc/}
-        case "$p" in 1|$$|$PPID) continue;; esac
-        { read -r stat < "$d/stat"; } 2>/dev/null || continue
-        case "$stat" in *") Z "*) continue;; esac
-        kill -9 "$p" 2>/dev/null && left=$((left+1))
-    done
-    [ $left -eq 0 ] && break
-    n=$((n+1))
-    [ $n -gt 300 ] && exit $rc
-    [ $n -gt 50 ] && sleep 0.01
-done
-printf '\n@@agentdata-scan@@\n'
-python3 -I -c "$2"
-exit $rc
-"""
