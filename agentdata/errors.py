@@ -34,6 +34,10 @@ class MissingExtraError(ConfigError):
     """A feature needs an optional dependency (an extra such as `agentdata[vllm]`)."""
 
 
+class UnknownEnvError(ConfigError):
+    """An environment id that is not registered."""
+
+
 class RunMismatchError(ConfigError):
     """Resuming a run with arguments that differ from the ones it was started with."""
 

@@ -25,7 +25,7 @@ from agentdata.schemas import (
     PolicySpec,
     StepRecord,
 )
-from agentdata.store import Store
+from agentdata.store.sink import RecordSink
 from agentdata.version import package_version
 
 
@@ -43,7 +43,7 @@ class EpisodeMeta:
 
 
 class Recorder(gymnasium.Wrapper[str, str, str, str]):
-    """Records episodes of any agentdata environment (a `ReportingEnv`) into a `Store`.
+    """Records episodes of any agentdata environment into a `RecordSink` (e.g. a `Store`).
 
     `step(action)` is gymnasium's; `record_step(action, policy_output=..., policy_s=...)`
     also records what the policy returned. With `autoflush` (the default) every step is
@@ -54,7 +54,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
     def __init__(
         self,
         env: gymnasium.Env[str, str],
-        store: Store,
+        store: RecordSink,
         *,
         env_id: str | None = None,
         env_kwargs: dict[str, JsonValue] | None = None,

@@ -6,11 +6,8 @@ from collections import Counter, defaultdict
 from math import comb
 from typing import Any
 
-from sqlalchemy import Integer, func, select
-
 from agentdata.schemas import FINISHED_STATUSES
-from agentdata.store import Store
-from agentdata.store.models import Episode, Step
+from agentdata.store.reads import StoreReader
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -30,45 +27,22 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[pos]
 
 
-def run_summary(store: Store, run_id: str | None = None) -> dict[str, Any]:
+def run_summary(store: StoreReader, run_id: str | None = None) -> dict[str, Any]:
     """The `rollout --json` object: run_id, episodes, steps, success_rate, failures, error_types."""
-    finished = list(FINISHED_STATUSES)
-    ep_filter: list[Any] = [Episode.status.in_(finished)]
-    if run_id is not None:
-        ep_filter.append(Episode.run_id == run_id)
-    with store.engine.connect() as conn:
-        n_eps, n_success = conn.execute(
-            select(
-                func.count(), func.sum(func.coalesce(Episode.success, False).cast(Integer))
-            ).where(*ep_filter)
-        ).one()
-        ids = select(Episode.id).where(*ep_filter).scalar_subquery()
-        n_steps = conn.execute(select(func.count()).where(Step.episode_id.in_(ids))).scalar_one()
-        failures = dict(
-            conn.execute(
-                select(Step.failure_kind, func.count())
-                .where(Step.episode_id.in_(ids), Step.failure_kind.is_not(None))
-                .group_by(Step.failure_kind)
-            ).all()
-        )
-        errors = dict(
-            conn.execute(
-                select(Step.error_type, func.count())
-                .where(Step.episode_id.in_(ids), Step.error_type.is_not(None))
-                .group_by(Step.error_type)
-            ).all()
-        )
+    counts = store.finished_summary(run_id)
+    n_eps = counts["episodes"]
+    failures, errors = counts["failures"], counts["error_types"]
     return {
         "run_id": run_id,
-        "episodes": int(n_eps),
-        "steps": int(n_steps),
-        "success_rate": (int(n_success or 0) / n_eps) if n_eps else 0.0,
-        "failures": {str(k): failures[k] for k in sorted(failures, key=str)},
-        "error_types": {str(k): errors[k] for k in sorted(errors, key=str)},
+        "episodes": n_eps,
+        "steps": counts["steps"],
+        "success_rate": counts["successes"] / n_eps if n_eps else 0.0,
+        "failures": {k: failures[k] for k in sorted(failures)},
+        "error_types": {k: errors[k] for k in sorted(errors)},
     }
 
 
-def run_stats(store: Store, run_id: str | None = None) -> dict[str, Any]:
+def run_stats(store: StoreReader, run_id: str | None = None) -> dict[str, Any]:
     """`agentdata stats`: the summary plus statuses, pass@k, retries and latencies."""
     summary = run_summary(store, run_id)
     episodes = store.episodes(run_id)
@@ -84,17 +58,7 @@ def run_stats(store: Store, run_id: str | None = None) -> dict[str, Any]:
         for k in ks:
             scores = [pass_at_k(len(v), sum(v), k) for v in per_task.values()]
             pass_k[f"pass@{k}"] = sum(scores) / len(scores)
-    finished_ids = [e.id for e in episodes if e.status in FINISHED_STATUSES]
-    with store.engine.connect() as conn:
-        rows = (
-            conn.execute(
-                select(
-                    Step.retry_of, Step.infra_retries, Step.policy_s, Step.env_s, Step.verifier_s
-                ).where(Step.episode_id.in_(finished_ids))
-            ).all()
-            if finished_ids
-            else []
-        )
+    rows = store.step_timings(run_id)
     latency: dict[str, dict[str, float]] = {}
     for i, name in enumerate(("policy_s", "env_s", "verifier_s"), start=2):
         values = [float(r[i] or 0.0) for r in rows]

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from agentdata.envs import register_envs
-from agentdata.replay import episode_ids, open_readonly, replay_many
+from agentdata.replay import replay_many
 from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
 
@@ -44,9 +44,9 @@ def bench_env(env_id: str, episodes: int, root: Path) -> None:
     store.close()
     record_s = record_wall - policy_s
 
-    reader = open_readonly(str(db))
+    reader = Store.open_readonly(str(db))
     started = time.perf_counter()
-    report = replay_many(reader, episode_ids(reader, run_id=run_id))
+    report = replay_many(reader, reader.episode_ids(run_id))
     replay_s = time.perf_counter() - started
     reader.engine.dispose()
 

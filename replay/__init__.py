@@ -8,19 +8,15 @@ byte-identical records across processes; `export_html` writes an offline page of
 
 from agentdata.replay.diff import Divergence, compare_steps
 from agentdata.replay.rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
-from agentdata.replay.replayer import ReplayResult, episode_ids, replay_episode, replay_many
-from agentdata.replay.stores import NullStore, open_readonly
+from agentdata.replay.replayer import ReplayResult, replay_episode, replay_many
 
 __all__ = [
     "UNREPLAYABLE_CODES",
     "Divergence",
     "EnvCache",
-    "NullStore",
     "ReplayResult",
     "Unreplayable",
     "compare_steps",
-    "episode_ids",
-    "open_readonly",
     "rebuild",
     "replay_episode",
     "replay_many",

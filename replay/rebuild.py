@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 import gymnasium
 
-from agentdata.envs import register_envs
-from agentdata.errors import ConfigError, UnreplayableError
-from agentdata.runner import make_env
+from agentdata.env_factory import make_env
+from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
 from agentdata.schemas.hashing import canonical_json
 from agentdata.version import package_version
@@ -106,15 +105,10 @@ def check_version(episode: EpisodeRecord, current: str | None = None) -> None:
 
 def make_env_for(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str, str]:
     """Make the environment; an unknown id or one whose code cannot load is typed."""
-    register_envs()
-    if env_id not in gymnasium.registry:
-        installed = ", ".join(sorted(k for k in gymnasium.registry if k.startswith("agentdata/")))
-        raise unreplayable(
-            "env_not_installed",
-            f"environment {env_id!r} is not installed (installed: {installed or 'none'})",
-        )
     try:
         return make_env(env_id, env_kwargs)
+    except UnknownEnvError as exc:
+        raise unreplayable("env_not_installed", str(exc)) from exc
     except ConfigError as exc:
         raise unreplayable("env_unavailable", str(exc)) from exc
     except ImportError as exc:

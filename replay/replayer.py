@@ -1,7 +1,7 @@
 """Replay: re-execute recorded episodes in rebuilt environments and diff every step.
 
 The policy is not re-run: the recorded action texts are fed back. Each step is re-recorded
-by a `Recorder` over a `NullStore` (so the replayed record is built exactly as the original
+by a `Recorder` over a `MemorySink` (so the replayed record is built exactly as the original
 was) and compared field by field with the stored one. Nothing is written to the store.
 """
 
@@ -13,16 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
-
 from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
 from agentdata.recorder import Recorder
 from agentdata.replay.diff import Divergence, compare_steps, compare_values
 from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for, reset_to
-from agentdata.replay.stores import NullStore
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
-from agentdata.store import Store
-from agentdata.store.models import Episode
+from agentdata.store import MemorySink
+from agentdata.store.reads import StoreReader
 from agentdata.version import package_version
 
 ReplayStatus = Literal["identical", "diverged", "unreplayable"]
@@ -50,27 +47,7 @@ class ReplayResult:
         return self.divergences[0] if self.divergences else None
 
 
-def episode_ids(
-    store: Store, *, run_id: str | None = None, parent_id: str | None = None
-) -> list[str]:
-    """Ids of the stored episodes (all, of one run, or children of one episode), in order.
-
-    Reads only the id column, so one corrupt episode row is reported by its replay instead of
-    failing the whole listing.
-    """
-    stmt = select(Episode.id).order_by(Episode.run_id, Episode.slot, Episode.id)
-    if run_id is not None:
-        stmt = stmt.where(Episode.run_id == run_id)
-    if parent_id is not None:
-        stmt = stmt.where(Episode.parent_id == parent_id)
-    with store.engine.connect() as conn:
-        ids = list(conn.scalars(stmt))
-    if run_id is not None and not ids and store.get_run(run_id) is None:
-        raise NotFoundError(f"no run {run_id!r} in {store.url}")
-    return ids
-
-
-def load_recorded(store: Store, episode_id: str) -> tuple[EpisodeRecord, list[StepRecord]]:
+def load_recorded(store: StoreReader, episode_id: str) -> tuple[EpisodeRecord, list[StepRecord]]:
     """The episode and its steps; corrupt rows raise `UnreplayableError(corrupt_record)`."""
     try:
         episode = store.get_episode(episode_id)
@@ -93,7 +70,7 @@ def load_recorded(store: Store, episode_id: str) -> tuple[EpisodeRecord, list[St
 
 
 def replay_episode(
-    store: Store,
+    store: StoreReader,
     episode_id: str,
     *,
     cache: EnvCache | None = None,
@@ -120,10 +97,10 @@ def replay_episode(
 
 
 def _replay_loaded(
-    store: Store, episode: EpisodeRecord, steps: list[StepRecord], cache: EnvCache
+    store: StoreReader, episode: EpisodeRecord, steps: list[StepRecord], cache: EnvCache
 ) -> ReplayResult:
     env = cache.get(episode.env_id, episode.env_kwargs)
-    sink = NullStore(store.engine)
+    sink = MemorySink()
     rec = Recorder(env, sink, env_id=episode.env_id, env_kwargs=episode.env_kwargs, autoflush=False)
     result = ReplayResult(
         episode.id, "identical", steps_recorded=len(steps), recorded_status=episode.status
@@ -170,7 +147,7 @@ def _replay_loaded(
     return result
 
 
-def _state_loader(store: Store, sink: NullStore) -> Callable[[str], JsonValue | None]:
+def _state_loader(store: StoreReader, sink: MemorySink) -> Callable[[str], JsonValue | None]:
     def load(digest: str) -> JsonValue | None:
         found = sink.state(digest)
         if found is not None:
@@ -184,7 +161,7 @@ def _state_loader(store: Store, sink: NullStore) -> Callable[[str], JsonValue | 
 
 
 def replay_many(
-    store: Store,
+    store: StoreReader,
     ids: Sequence[str],
     *,
     allow_version_mismatch: bool = False,
@@ -247,7 +224,6 @@ def replay_many(
 __all__ = [
     "ReplayResult",
     "ReplayStatus",
-    "episode_ids",
     "load_recorded",
     "make_env_for",
     "replay_episode",

@@ -9,8 +9,7 @@ import typer
 from pydantic import JsonValue
 
 from agentdata.errors import ConfigError
-from agentdata.store import Store, resolve_url
-from agentdata.store.engine import require_existing
+from agentdata.store import Store
 
 DbOption = Annotated[
     str | None,
@@ -35,11 +34,10 @@ def parse_kv(pairs: list[str] | None, what: str) -> dict[str, JsonValue]:
     return out
 
 
-def open_store(db: str | None, *, create: bool = True) -> Store:
-    """Open the store named on the command line; reading commands pass `create=False`."""
-    if not create:
-        require_existing(resolve_url(db))
-    return Store.open(db)
+def open_store(db: str | None, *, readonly: bool = False) -> Store:
+    """Open the store named on the command line; reading commands pass `readonly=True`
+    (never creates or migrates; works on read-only media and copied files)."""
+    return Store.open_readonly(db) if readonly else Store.open(db)
 
 
 def print_json(value: Any) -> None:

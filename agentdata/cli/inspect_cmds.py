@@ -12,11 +12,12 @@ from rich.table import Table
 from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
 from agentdata.schemas import EpisodeRecord, StepRecord
 from agentdata.stats import run_stats
+from agentdata.store.audit import audit_store, count_rows
 
 
 def runs(db: DbOption = None, json_out: JsonFlag = False) -> None:
     """List the runs in the store with their episode counts."""
-    with open_store(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         rows: list[dict[str, Any]] = []
         for run in store.list_runs():
             eps = store.episodes(run.id)
@@ -54,7 +55,7 @@ def show(
     json_out: JsonFlag = False,
 ) -> None:
     """Show an episode step by step: observation, action, verdict, failure, retries, latency."""
-    with open_store(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         episode = store.get_episode(episode_id)
         steps = store.load_steps(episode_id)
         children = store.episodes(parent_id=episode_id)
@@ -128,7 +129,7 @@ def stats(
     json_out: JsonFlag = False,
 ) -> None:
     """Counts, success rate, pass@k, failures, error types, retries and latencies."""
-    with open_store(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         data = run_stats(store, run)
     if json_out:
         print_json(data)
@@ -153,6 +154,27 @@ def stats(
             f"{name}: mean {lat['mean'] * 1e3:.2f} ms  p50 {lat['p50'] * 1e3:.2f} ms"
             f"  p95 {lat['p95'] * 1e3:.2f} ms"
         )
+
+
+def audit_store_cmd(
+    run: Annotated[str | None, typer.Option("--run", help="Only this run's episodes.")] = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Check the store against itself: database integrity, derived columns, step indexes,
+    episode counts, blobs and their hashes. Exit 1 naming each inconsistency."""
+    with open_store(db, readonly=True) as store:
+        found = audit_store(store, run)
+        counted = count_rows(store, run)
+    if json_out:
+        print_json({"ok": not found, **counted, "inconsistencies": [f.as_json() for f in found]})
+    else:
+        for item in found:
+            typer.echo(str(item))
+        verdict = "consistent" if not found else f"{len(found)} inconsistencies"
+        typer.echo(f"checked {counted['episodes']} episodes, {counted['steps']} steps: {verdict}")
+    if found:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
+from agentdata.cli.inspect_cmds import audit_store_cmd
 from agentdata.errors import ConfigError, NotFoundError
 from agentdata.replay.audit import run_audit
 from agentdata.replay.fork import fork_episode
 from agentdata.replay.html import export_html
-from agentdata.replay.replayer import ReplayResult, episode_ids, replay_many
-from agentdata.replay.stores import open_readonly
-from agentdata.store import resolve_url
+from agentdata.replay.replayer import ReplayResult, replay_many
+from agentdata.store import Store, resolve_url
 
 AllowVersion = Annotated[
     bool,
@@ -61,7 +61,7 @@ def replay(
     """
     if sum(x is not None and x is not False for x in (episode_id, run, all_)) != 1:
         raise ConfigError("give exactly one of EPISODE_ID, --run RUN or --all")
-    store = open_readonly(db)
+    store = Store.open_readonly(db)
     try:
         if episode_id is not None:
             try:
@@ -70,7 +70,7 @@ def replay(
                 raise NotFoundError(f"no episode {episode_id!r} in {resolve_url(db)}") from None
             ids = [episode_id]
         else:
-            ids = episode_ids(store, run_id=run)
+            ids = store.episode_ids(run)
         report = replay_many(
             store,
             ids,
@@ -78,7 +78,7 @@ def replay(
             on_result=None if json_out else _print_result,
         )
     finally:
-        store.engine.dispose()
+        store.close()
     if json_out:
         print_json(report)
     else:
@@ -161,11 +161,11 @@ def export_html_cmd(
     db: DbOption = None,
 ) -> None:
     """Write a self-contained HTML page of an episode (works offline)."""
-    store = open_readonly(db)
+    store = Store.open_readonly(db)
     try:
         path = export_html(store, episode_id, output)
     finally:
-        store.engine.dispose()
+        store.close()
     typer.echo(f"wrote {path}")
 
 
@@ -174,6 +174,7 @@ def register(app: typer.Typer) -> None:
     app.command("replay")(replay)
     app.command("fork")(fork)
     app.command("export-html")(export_html_cmd)
-    audit = typer.Typer(help="Audits of the environments.", no_args_is_help=True)
+    audit = typer.Typer(help="Audits of the environments and the store.", no_args_is_help=True)
     audit.command("determinism")(determinism)
+    audit.command("store")(audit_store_cmd)
     app.add_typer(audit, name="audit")

@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
+from agentdata.envs.registry import check_env_id
 from agentdata.errors import ConfigError
 from agentdata.ray_backend import run_on_ray
 from agentdata.runner import RolloutConfig, run_rollouts
@@ -67,6 +68,7 @@ def rollout(
         finally:
             store.close()
         return
+    check_env_id(env)  # a wrong --env is refused before the store is created or written
     # SIGTERM unwinds like Ctrl-C so sandboxes are closed and the store flushed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     store = open_store(db)

@@ -1,6 +1,7 @@
 """The SQL audit store (SQLAlchemy 2.0; SQLite by default, PostgreSQL at scale)."""
 
 from agentdata.store.engine import DEFAULT_DB, ENV_VAR, resolve_url
+from agentdata.store.sink import MemorySink, RecordSink
 from agentdata.store.store import Store
 
-__all__ = ["DEFAULT_DB", "ENV_VAR", "Store", "resolve_url"]
+__all__ = ["DEFAULT_DB", "ENV_VAR", "MemorySink", "RecordSink", "Store", "resolve_url"]

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import to_json
+from pydantic_core import PydanticSerializationError, to_json, to_jsonable_python
 
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.schemas.hashing import text_hash
+from agentdata.store.textsafe import join_names, load_text, split_names, store_text, unescape
 
 INLINE_LIMIT = 2048
 """Texts up to this many characters are stored inline; longer ones once, as blobs."""
@@ -24,6 +25,22 @@ def split_text(text: str, blobs: dict[str, str]) -> tuple[str | None, str | None
     digest = text_hash(text)
     blobs[digest] = text
     return None, digest
+
+
+BLOB_COLUMNS: tuple[str, ...] = ("hash", "size", "data", "escaped")
+"""Column order of `blob_values`."""
+
+
+def blob_values(digest: str, text: str) -> tuple[Any, ...]:
+    """Values of a `blobs` row: texts UTF-8 cannot carry are stored escaped and flagged."""
+    escaped: list[str] = []
+    data = store_text(text, "data", escaped)
+    return (digest, len(text), data, bool(escaped))
+
+
+def blob_from_row(data: str, escaped: bool | None) -> str:
+    """The original text of a `blobs` row."""
+    return unescape(data) if escaped else data
 
 
 STEP_COLUMNS: tuple[str, ...] = (
@@ -44,9 +61,21 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
     """
     action, action_ref = split_text(step.action_raw, blobs)
     observation, observation_ref = split_text(step.observation, blobs)
+    escaped: list[str] = []
+    action = store_text(action, "action_raw", escaped)
+    observation = store_text(observation, "observation", escaped)
     verdict = step.verdict
     failure = step.failure
     latency = step.latency
+    payload: dict[str, Any] = {
+        "verdict": verdict,
+        "failure": failure,
+        "action_parsed": step.action_parsed,
+        "policy_output": step.policy_output,
+        "info": step.info,
+    }
+    if escaped:
+        payload[ESCAPED_KEY] = escaped
     return (
         episode_id,
         step.index,
@@ -67,16 +96,20 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
         latency.policy_s,
         latency.env_s,
         latency.verifier_s,
-        to_json(
-            {
-                "verdict": verdict,
-                "failure": failure,
-                "action_parsed": step.action_parsed,
-                "policy_output": step.policy_output,
-                "info": step.info,
-            }
-        ).decode(),
+        payload_json(payload),
     )
+
+
+ESCAPED_KEY = "escaped"
+"""Payload key listing the step's text columns stored JSON-escaped (see `textsafe`)."""
+
+
+def payload_json(payload: dict[str, Any]) -> str:
+    """JSON text of a step payload; strings UTF-8 cannot carry are kept as `\\u` escapes."""
+    try:
+        return to_json(payload).decode()
+    except PydanticSerializationError:  # lone surrogates: ASCII JSON keeps them losslessly
+        return json.dumps(to_jsonable_python(payload), ensure_ascii=True)
 
 
 def step_from_row(row: Any, blob: Callable[[str], str]) -> StepRecord:
@@ -85,6 +118,7 @@ def step_from_row(row: Any, blob: Callable[[str], str]) -> StepRecord:
         payload = json.loads(row["payload"])
         if not isinstance(payload, dict):
             raise TypeError("payload is not a JSON object")
+        escaped = frozenset(payload.pop(ESCAPED_KEY, ()))
         return StepRecord.model_validate(
             {
                 **payload,
@@ -92,10 +126,12 @@ def step_from_row(row: Any, blob: Callable[[str], str]) -> StepRecord:
                 "state_before": row["state_before"],
                 "state_after": row["state_after"],
                 "action_raw": (
-                    row["action_raw"] if row["action_ref"] is None else blob(row["action_ref"])
+                    load_text(row["action_raw"], "action_raw", escaped)
+                    if row["action_ref"] is None
+                    else blob(row["action_ref"])
                 ),
                 "observation": (
-                    row["observation"]
+                    load_text(row["observation"], "observation", escaped)
                     if row["observation_ref"] is None
                     else blob(row["observation_ref"])
                 ),
@@ -122,17 +158,30 @@ RUN_FIELDS = tuple(RunRecord.model_fields)
 
 
 def episode_row(episode: EpisodeRecord) -> dict[str, Any]:
-    """Row of the `episodes` table."""
+    """Row of the `episodes` table (texts UTF-8 cannot carry escaped and named in `escaped`)."""
     row = episode.model_dump(mode="python")
     row["policy"] = episode.policy.model_dump(mode="json")
+    escaped: list[str] = []
+    escape_fields(row, escaped)
+    row["escaped"] = join_names(escaped)
     return row
+
+
+def escape_fields(fields: dict[str, Any], escaped: list[str]) -> None:
+    """Escape, in place, the str values of `fields` that UTF-8 or PostgreSQL cannot carry."""
+    for name, value in fields.items():
+        if isinstance(value, str):
+            fields[name] = store_text(value, name, escaped)
 
 
 def episode_from_row(row: Any) -> EpisodeRecord:
     """Decode an `episodes` row. Raises CorruptRecordError."""
     try:
-        return EpisodeRecord.model_validate({k: row[k] for k in EPISODE_FIELDS})
-    except (ValidationError, KeyError) as exc:
+        escaped = split_names(row["escaped"])
+        return EpisodeRecord.model_validate(
+            {k: load_text(row[k], k, escaped) if k in escaped else row[k] for k in EPISODE_FIELDS}
+        )
+    except (ValidationError, KeyError, ValueError) as exc:
         raise CorruptRecordError(f"episode {row.get('id')} is corrupt: {exc}") from exc
 
 

@@ -27,7 +27,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 """Every Alembic revision in migrations/versions, oldest first."""
 SCHEMA_VERSION = SCHEMA_REVISIONS[-1]
 """Alembic head revision this code reads and writes."""
@@ -48,6 +48,8 @@ class Blob(Base):
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[str] = mapped_column(Text)
+    escaped: Mapped[bool | None]
+    """True when `data` holds the JSON-escaped text (it had lone surrogates or NUL)."""
 
 
 class Run(Base):
@@ -105,6 +107,8 @@ class Episode(Base):
     initial_observation: Mapped[str] = mapped_column(Text)
     initial_state: Mapped[str] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
+    escaped: Mapped[str | None] = mapped_column(String(200))
+    """Comma-separated text columns stored JSON-escaped (lone surrogates or NUL)."""
 
 
 class Step(Base):
@@ -153,3 +157,24 @@ class Step(Base):
     verifier_s: Mapped[float] = mapped_column(Float)
     payload: Mapped[str] = mapped_column(Text)
     """JSON of verdict, failure, action_parsed, policy_output and info."""
+
+
+class Slot(Base):
+    """A planned episode slot of a run and its lease: how cooperating workers share a run.
+
+    A worker claims unstarted slots atomically (`SKIP LOCKED` on PostgreSQL, a write
+    transaction on SQLite) and renews its lease while it works; a slot whose lease ran
+    out (its worker died) is claimed again. A slot is done when a finished episode of it
+    exists, so finishing an episode and completing its slot are one commit.
+    """
+
+    __tablename__ = "slots"
+
+    run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    """Times the slot was claimed; the next episode id derives from it."""
+    owner: Mapped[str | None] = mapped_column(String(200))
+    """`host:pid:token` of the worker holding the lease (None: free)."""
+    lease_until: Mapped[float | None] = mapped_column(Float)
+    """Unix time at which the lease runs out unless renewed."""

@@ -4,12 +4,18 @@ Going through SQLAlchemy Core costs ~100 µs per transaction on this path, and t
 commits once per batch of steps so that a killed process loses at most the steps in flight.
 Values are converted with SQLAlchemy's own bind processors, so rows read back through
 SQLAlchemy exactly as if Core had written them.
+
+A batch that the database refuses because of its data (not because the database is
+unavailable) is split in halves and retried, so only the offending rows are dropped and
+the steps around them are kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Literal
 
 from sqlalchemy import Engine, Table
 
@@ -18,6 +24,27 @@ from agentdata.store import codec
 from agentdata.store.models import Episode
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+OpKind = Literal["blob", "episode", "step", "update"]
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row to write: its kind, its values and, for updates, the SQL."""
+
+    kind: OpKind
+    values: tuple[Any, ...]
+    sql: str = ""
+
+    def label(self) -> str:
+        """Which row this is, for the message when it is dropped."""
+        if self.kind == "step":
+            return f"step {self.values[1]} of episode {self.values[0]}"
+        if self.kind == "blob":
+            return f"blob {self.values[0]}"
+        if self.kind == "update":
+            return f"update of episode {self.values[-1]}"
+        return f"episode {self.values[0]}"
 
 
 class Writer:
@@ -32,16 +59,18 @@ class Writer:
         self._postgres = dialect.name == "postgresql"
         self._mark = _MARKS[dialect.paramstyle]
         self._engine = engine
+        self._operational: type[Exception] = dialect.dbapi.OperationalError  # type: ignore[union-attr]
         self._conn: Any = None
         table: Table = Episode.__table__  # type: ignore[assignment]
         self._episode_columns = [c.name for c in table.columns]
         self._processors: dict[str, Callable[[Any], Any] | None] = {
             c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns
         }
-        self._sql_episode = self._insert("episodes", self._episode_columns)
-        self._sql_step = self._insert("steps", codec.STEP_COLUMNS)
-        conflict = " ON CONFLICT (hash) DO NOTHING"
-        self._sql_blob = self._insert("blobs", ("hash", "size", "data")) + conflict
+        self._sql = {
+            "episode": self._insert("episodes", self._episode_columns),
+            "step": self._insert("steps", codec.STEP_COLUMNS),
+            "blob": self._insert("blobs", codec.BLOB_COLUMNS) + " ON CONFLICT (hash) DO NOTHING",
+        }
         self._sql_updates: dict[tuple[str, ...], str] = {}
 
     def _insert(self, table: str, columns: Sequence[str]) -> str:
@@ -52,52 +81,89 @@ class Writer:
         proc = self._processors[name]
         return value if proc is None or value is None else proc(value)
 
-    def write(
+    def ops(
         self,
         blobs: dict[str, str],
         episodes: list[dict[str, Any]],
         steps: list[tuple[Any, ...]],
         updates: list[dict[str, Any]],
-    ) -> None:
-        """Write one batch atomically: blobs, new episodes, steps, then episode updates."""
+    ) -> list[Op]:
+        """The batch as rows in write order: blobs, new episodes, steps, episode updates."""
+        out = [Op("blob", codec.blob_values(h, t)) for h, t in blobs.items()]
+        out += [
+            Op("episode", tuple(self._process(c, ep[c]) for c in self._episode_columns))
+            for ep in episodes
+        ]
+        out += [Op("step", row) for row in steps]
+        for upd in updates:
+            keys = tuple(k for k in upd if k != "b_id")
+            sql = self._sql_updates.get(keys)
+            if sql is None:
+                sets = ", ".join(f"{k} = {self._mark}" for k in keys)
+                sql = f"UPDATE episodes SET {sets} WHERE id = {self._mark}"
+                self._sql_updates[keys] = sql
+            out.append(Op("update", (*(self._process(k, upd[k]) for k in keys), upd["b_id"]), sql))
+        return out
+
+    def write(self, ops: list[Op]) -> list[str]:
+        """Write `ops` atomically; returns the rows dropped because the database refused them.
+
+        A failure of the database itself (disk full, read-only, connection lost) raises and
+        writes nothing; a row the database refuses is dropped alone (halving the batch).
+        """
+        try:
+            self._transaction(ops)
+        except self._operational:
+            raise
+        except Exception as exc:
+            dropped: list[str] = []
+            self._salvage(ops, exc, dropped)
+            if len(dropped) == len(ops):
+                raise
+            return dropped
+        return []
+
+    def _salvage(self, ops: list[Op], error: Exception, dropped: list[str]) -> None:
+        if len(ops) == 1:
+            dropped.append(f"{ops[0].label()}: {type(error).__name__}: {error}")
+            return
+        half = len(ops) // 2
+        for part in (ops[:half], ops[half:]):
+            try:
+                self._transaction(part)
+            except self._operational:
+                raise
+            except Exception as exc:
+                self._salvage(part, exc, dropped)
+
+    def _transaction(self, ops: list[Op]) -> None:
         if self._conn is None:
             self._conn = self._engine.raw_connection()
         conn = self._conn
         cur = conn.cursor()
         try:
-            if blobs:
-                cur.executemany(self._sql_blob, [(h, len(t), t) for h, t in blobs.items()])
-            if episodes:
-                rows = [
-                    tuple(self._process(c, ep[c]) for c in self._episode_columns) for ep in episodes
-                ]
-                cur.executemany(self._sql_episode, rows)
-            if steps:
-                self._write_steps(cur, steps)
-            for upd in updates:
-                keys = tuple(k for k in upd if k != "b_id")
-                sql = self._sql_updates.get(keys)
-                if sql is None:
-                    sets = ", ".join(f"{k} = {self._mark}" for k in keys)
-                    sql = f"UPDATE episodes SET {sets} WHERE id = {self._mark}"
-                    self._sql_updates[keys] = sql
-                cur.execute(sql, (*(self._process(k, upd[k]) for k in keys), upd["b_id"]))
+            for (kind, sql), group in groupby(ops, key=lambda op: (op.kind, op.sql)):
+                rows = [op.values for op in group]
+                if kind == "step" and self._postgres:
+                    self._copy_steps(rows)
+                else:
+                    cur.executemany(sql or self._sql[kind], rows)
             conn.commit()
-        except Exception:
+        except BaseException:
             conn.rollback()
             raise
         finally:
             cur.close()
 
-    def _write_steps(self, cur: Any, steps: list[tuple[Any, ...]]) -> None:
-        if self._postgres:  # COPY is several times faster than executemany on PostgreSQL
-            raw = self._conn.driver_connection.cursor()
+    def _copy_steps(self, steps: list[tuple[Any, ...]]) -> None:
+        # COPY is several times faster than executemany on PostgreSQL
+        raw = self._conn.driver_connection.cursor()
+        try:
             with raw.copy(f"COPY steps ({', '.join(codec.STEP_COLUMNS)}) FROM STDIN") as copy:
                 for row in steps:
                     copy.write_row(row)
+        finally:
             raw.close()
-        else:
-            cur.executemany(self._sql_step, steps)
 
     def close(self) -> None:
         """Return the connection to the pool."""
