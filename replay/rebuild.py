@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import gymnasium
 
-from agentdata.env_factory import make_env
+from agentdata.env_factory import installed_env_ids, make_env
 from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
 from agentdata.schemas.hashing import canonical_json
@@ -108,7 +108,10 @@ def make_env_for(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env
     try:
         return make_env(env_id, env_kwargs)
     except UnknownEnvError as exc:
-        raise unreplayable("env_not_installed", str(exc)) from exc
+        installed = installed_env_ids() or "none"
+        raise unreplayable(
+            "env_not_installed", f"environment {env_id!r} is not installed (installed: {installed})"
+        ) from exc
     except ConfigError as exc:
         raise unreplayable("env_unavailable", str(exc)) from exc
     except ImportError as exc:

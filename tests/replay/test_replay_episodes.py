@@ -7,7 +7,7 @@ from conftest import dump, record_episodes, tamper_episode, tamper_step
 
 from agentdata.errors import NotFoundError
 from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.replay import EnvCache, episode_ids, replay_episode, replay_many
+from agentdata.replay import EnvCache, replay_episode, replay_many
 from agentdata.runner import make_env
 from agentdata.store import Store
 
@@ -97,7 +97,7 @@ def test_unknown_episode_or_run_raises_not_found(sqlite_store: Store) -> None:
     with pytest.raises(NotFoundError, match="no episode 'ep-missing'"):
         replay_episode(sqlite_store, "ep-missing")
     with pytest.raises(NotFoundError, match="no run 'no-such-run'"):
-        episode_ids(sqlite_store, run_id="no-such-run")
+        sqlite_store.episode_ids("no-such-run")
 
 
 def test_crashed_episode_replays_up_to_the_crash(sqlite_store: Store, env_id: str) -> None:
