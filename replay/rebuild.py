@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 import gymnasium
 
-from agentdata.env_factory import installed_env_ids, make_env
+from agentdata.envs.registry import installed_env_ids
 from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
+from agentdata.runner import make_env
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
 from agentdata.schemas.hashing import canonical_json
 from agentdata.version import package_version

@@ -91,7 +91,7 @@ def mine_cmd(
     total: dict[str, Any] = {"samples": 0, "by_kind": {}, "by_error_type": Counter(),
                              "files": {}}  # fmt: skip
     episodes: set[str] = set()  # distinct episodes behind all the kinds' samples
-    with open_store(db, create=False) as store:
+    with open_store(db, readonly=True) as store:
         cache = EnvCache()
         try:
             for k, path in zip(kinds, outs, strict=True):
