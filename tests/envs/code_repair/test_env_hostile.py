@@ -38,7 +38,7 @@ def _ours(client: docker.DockerClient) -> list[object]:
 
 def test_each_attack_is_a_typed_failure_then_episodes_go_on(tmp_path: Path) -> None:
     suite = make_suite(tmp_path, hostile=True)
-    env = CodeRepairEnv(tasks=str(suite), pool_size=1, max_steps=30, test_timeout_s=6)
+    env = CodeRepairEnv(tasks=str(suite), pool_size=1, max_steps=30, test_timeout_s=12)
     seen: dict[str, str] = {}
     try:
         env.reset(seed=0, options={"task_id": "hostile"})
