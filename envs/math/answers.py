@@ -20,6 +20,7 @@ A text that cannot be read is an AnswerParseError (a format error), never a wron
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +48,8 @@ from agentdata.envs.math.exact import Node, evaluate, literal_places, variables
 __all__ = ["AnswerCheck", "boxed_content", "compare", "read_answer", "rounded_match"]
 
 ANSWER_MIN_PLACES = 2
+# Two plain integers (most grade-school answers) compare exactly without the full reader.
+_PLAIN_INT = re.compile(r"\s*-?[0-9]{1,18}\s*")
 
 SymbolicRunner = Callable[..., dict[str, object]]
 """Runs `fn(*args)` where a hang cannot stall the caller (e.g. IsolatedWorker.call)."""
@@ -200,6 +203,10 @@ def compare(got_text: str, expected_text: str, symbolic: SymbolicRunner = run_he
 
     `symbolic` runs sympy checks (pass the env's isolated worker; its VerifierTimeout
     propagates)."""
+    if _PLAIN_INT.fullmatch(got_text) and _PLAIN_INT.fullmatch(expected_text):
+        got_i, exp_i = got_text.strip(), expected_text.strip()
+        same = int(got_i) == int(exp_i)
+        return AnswerCheck(same, [got_i], [exp_i], "equal" if same else "values differ")
     expected = read_answer(expected_text)
     letter = choice_of(got_text) if isinstance(expected, Choice) else None
     got = (

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentdata.envs.math.answer_read import read_answer
-from agentdata.envs.math.answers import compare
+from agentdata.envs.math.answers import _Comparer, compare, run_here
 from agentdata.envs.math.errors import AnswerParseError
 
 # kind, gold, an equivalent submission, a near miss that must be rejected
@@ -129,3 +129,10 @@ def test_fuzz(text: str) -> None:
     with contextlib.suppress(AnswerParseError):
         compare(text, "42")
         compare(text, "\\{1, \\sqrt2\\}")
+
+
+@given(st.integers(-(10**17), 10**17), st.integers(-(10**17), 10**17), st.booleans())
+def test_plain_integer_fast_path_agrees_with_the_reader(a: int, b: int, same: bool) -> None:
+    got, expected = str(a), str(a if same else b)
+    slow = _Comparer(run_here).equal(read_answer(got), read_answer(expected))
+    assert compare(got, expected).correct is slow
