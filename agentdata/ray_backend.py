@@ -1,10 +1,12 @@
 """`--backend ray`: environment workers as Ray actors, all writing to one PostgreSQL store.
 
-Each actor builds its own envs and policy and runs `run_rollouts` on the same run id; the
-store hands out slots (the runner's multi-worker sharing), so N actors finish every slot
-once. The policy is whatever `--policy` says, built inside each actor: `openai` pointing
-at a model server (e.g. `vllm serve`, itself possibly a Ray Serve deployment), or `vllm`
-with `ray_gpus_per_worker` so each actor holds a GPU for its own engine.
+Each actor builds its own envs and policy and runs `run_rollouts` on the same run id. The
+store can hand out slots (`Store.slot_leases`), but the runner does not claim them yet, so
+until it does one actor runs a run and more are refused with a clear error (two would
+collide on episode ids). The policy is whatever `--policy` says, built inside each actor:
+`openai` pointing at a model server (e.g. `vllm serve`, itself possibly a Ray Serve
+deployment), or `vllm` with `ray_gpus_per_worker` so each actor holds a GPU for its own
+engine.
 Needs the `ray` extra; `ray` is imported only when a Ray run starts.
 """
 
@@ -41,7 +43,7 @@ def run_on_ray(
     config: RolloutConfig,
     *,
     address: str | None = None,
-    workers: int = 2,
+    workers: int = 1,
     cpus_per_worker: float = 1.0,
     gpus_per_worker: float = 0.0,
     on_progress: Callable[[int, int], None] | None = None,
@@ -54,8 +56,11 @@ def run_on_ray(
         raise ConfigError(
             "Ray workers share one store over the network: pass a PostgreSQL URL as --db"
         )
-    if workers < 1:
-        raise ConfigError("--ray-workers must be >= 1")
+    if workers != 1:
+        raise ConfigError(
+            "--ray-workers must be 1 for now: the runner does not claim the store's slot "
+            "leases yet, so several workers on one run would collide on episode ids"
+        )
     run_id = config.run_id or f"run-{datetime.now(UTC):%Y%m%d-%H%M%S}-s{config.seed}"
     config = dataclasses.replace(config, run_id=run_id)
     Store.open(store_url).close()  # migrate once here, not racing in every actor

@@ -42,7 +42,9 @@ def rollout(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster address (default: local).")
     ] = None,
-    ray_workers: Annotated[int, typer.Option("--ray-workers", help="Ray env workers.")] = 2,
+    ray_workers: Annotated[
+        int, typer.Option("--ray-workers", help="Ray env workers (1 for now).")
+    ] = 1,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
