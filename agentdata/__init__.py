@@ -29,12 +29,12 @@ from agentdata.errors import (
 )
 
 if TYPE_CHECKING:
+    from agentdata._recorder import EpisodeMeta, Recorder
+    from agentdata._runner import RolloutConfig, run_rollouts
     from agentdata.envs import make, register_envs
     from agentdata.policies import Action, Policy, Turn
-    from agentdata.recorder import EpisodeMeta, Recorder
     from agentdata.replay.fork import fork_episode
     from agentdata.replay.replayer import ReplayResult, replay_episode
-    from agentdata.runner import RolloutConfig, run_rollouts
     from agentdata.schemas import (
         EpisodeRecord,
         Failure,
@@ -51,10 +51,10 @@ if TYPE_CHECKING:
 # public name -> the module that defines it (imported on first access)
 _LAZY: dict[str, str] = {
     "Store": "agentdata.store",
-    "Recorder": "agentdata.recorder",
-    "EpisodeMeta": "agentdata.recorder",
-    "RolloutConfig": "agentdata.runner",
-    "run_rollouts": "agentdata.runner",
+    "Recorder": "agentdata._recorder",
+    "EpisodeMeta": "agentdata._recorder",
+    "RolloutConfig": "agentdata._runner",
+    "run_rollouts": "agentdata._runner",
     "Action": "agentdata.policies",
     "Policy": "agentdata.policies",
     "Turn": "agentdata.policies",

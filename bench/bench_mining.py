@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.mining import KINDS
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
-from agentdata.store.models import Episode, Step
+from agentdata.store._models import Episode, Step
 
 RUN = "bench"
 

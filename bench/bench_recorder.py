@@ -18,8 +18,8 @@ from typing import Any, SupportsFloat
 import gymnasium
 import numpy as np
 
+from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata.envs import register_envs
-from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.store import Store
 
 Plan = list[tuple[int, list[str]]]

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.envs import register_envs
 from agentdata.replay import replay_many
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
 
 

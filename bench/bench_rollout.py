@@ -25,10 +25,10 @@ from typing import Any
 
 import gymnasium
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.policies import Action, Turn
+from agentdata.policies._vllm_policy import VLLMPolicy
 from agentdata.policies.tiny_model import build_tiny_chat_model
-from agentdata.policies.vllm_policy import VLLMPolicy
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.schemas import PolicySpec, TaskSpec
 from agentdata.store import Store
 

@@ -29,7 +29,7 @@ from agentdata.schemas import (
     Verdict,
 )
 from agentdata.store import Store
-from agentdata.store.codec import STEP_COLUMNS, step_values
+from agentdata.store._codec import STEP_COLUMNS, step_values
 
 STEPS_PER_EPISODE = 20
 FLUSH_EVERY = 1000

@@ -4,7 +4,7 @@ For every registered environment (or the ones asked for), a worker process recor
 episodes driven by (a) seeded random actions sampled from the env's own action space and
 (b) the oracle policy, without and with mistakes (fail→fix cycles). Two workers run with
 different `PYTHONHASHSEED` values in separate processes; their canonical records
-(`agentdata.canonical.canonical_episode`: everything but wall-clock fields) must be
+(`agentdata._canonical.canonical_episode`: everything but wall-clock fields) must be
 byte-identical. Gymnasium's `check_env` checks one step in one process; this checks whole
 episodes across processes.
 """
@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from agentdata.canonical import canonical_episode
+from agentdata._canonical import canonical_episode
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._runner import derive_seed, make_env, play_episode
 from agentdata.envs import register_envs
 from agentdata.errors import ReplayError
 from agentdata.policies import OraclePolicy
-from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.runner import derive_seed, make_env, play_episode
 from agentdata.schemas import JsonValue
 from agentdata.schemas.hashing import canonical_json
 from agentdata.store import Store

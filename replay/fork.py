@@ -12,13 +12,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._runner import derive_seed, play_episode
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.policies import make_policy
-from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.replay.diff import compare_steps, compare_values
 from agentdata.replay.rebuild import rebuild
 from agentdata.replay.replayer import load_recorded
-from agentdata.runner import derive_seed, play_episode
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
 

@@ -15,12 +15,12 @@ from typing import Any, Literal
 
 import gymnasium
 
+from agentdata._runner import make_env
+from agentdata._version import package_version
 from agentdata.envs.registry import installed_env_ids
 from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
-from agentdata.runner import make_env
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
 from agentdata.schemas.hashing import canonical_json
-from agentdata.version import package_version
 
 UnreplayableCode = Literal[
     "not_found",

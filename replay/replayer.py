@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from agentdata._recorder import Recorder
+from agentdata._version import package_version
 from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
-from agentdata.recorder import Recorder
 from agentdata.replay.diff import Divergence, compare_steps, compare_values
 from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for, reset_to
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import MemorySink
-from agentdata.store.reads import StoreReader
-from agentdata.version import package_version
+from agentdata.store._reads import StoreReader
 
 ReplayStatus = Literal["identical", "diverged", "unreplayable"]
 

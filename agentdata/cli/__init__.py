@@ -7,13 +7,25 @@ import sys
 import typer
 
 from agentdata.cli import (
-    inspect_cmds,
-    mine_cmd,
-    replay_cmds,
-    rollout_cmd,
-    sandbox_cmd,
-    schema_cmd,
-    tasks_cmd,
+    _inspect_cmds as inspect_cmds,
+)
+from agentdata.cli import (
+    _mine_cmd as mine_cmd,
+)
+from agentdata.cli import (
+    _replay_cmds as replay_cmds,
+)
+from agentdata.cli import (
+    _rollout_cmd as rollout_cmd,
+)
+from agentdata.cli import (
+    _sandbox_cmd as sandbox_cmd,
+)
+from agentdata.cli import (
+    _schema_cmd as schema_cmd,
+)
+from agentdata.cli import (
+    _tasks_cmd as tasks_cmd,
 )
 from agentdata.errors import AgentdataError
 

@@ -4,8 +4,8 @@
 export plus its data card atomically. Cycles follow the steps' `retry_of` links.
 """
 
-from agentdata.mining.export import ExportReport, Reexecute
-from agentdata.mining.kinds import KINDS, Sample
-from agentdata.mining.mine import MineRequest, mine
+from agentdata.mining._export import ExportReport, Reexecute
+from agentdata.mining._kinds import KINDS, Sample
+from agentdata.mining._mine import MineRequest, mine
 
 __all__ = ["KINDS", "ExportReport", "MineRequest", "Reexecute", "Sample", "mine"]

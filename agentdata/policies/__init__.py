@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from agentdata.errors import ConfigError
-from agentdata.policies.base import Action, Policy, Turn
-from agentdata.policies.oracle import OraclePolicy
-from agentdata.policies.scripted import ScriptedPolicy
+from agentdata.policies._base import Action, Policy, Turn
+from agentdata.policies._oracle import OraclePolicy
+from agentdata.policies._scripted import ScriptedPolicy
 
 POLICY_NAMES = ("oracle", "scripted", "vllm", "openai")
 
@@ -34,10 +34,10 @@ def _llm_policy(name: str, kwargs: dict[str, Any]) -> Policy:
     if not isinstance(kwargs.get("model"), str):
         raise ConfigError(f"policy {name!r} needs --policy-arg model=NAME_OR_PATH")
     if name == "vllm":
-        from agentdata.policies.vllm_policy import VLLMPolicy
+        from agentdata.policies._vllm_policy import VLLMPolicy
 
         return VLLMPolicy(**kwargs)
-    from agentdata.policies.openai_policy import OpenAIPolicy
+    from agentdata.policies._openai_policy import OpenAIPolicy
 
     return OpenAIPolicy(**kwargs)
 

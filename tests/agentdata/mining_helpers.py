@@ -11,11 +11,11 @@ from typing import Any
 import gymnasium
 import numpy as np
 
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._version import package_version
 from agentdata.envs import register_envs
-from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.schemas import JsonValue, PolicySpec, RunRecord
 from agentdata.store import Store
-from agentdata.version import package_version
 
 
 def detected_mistakes(mistakes: list[str]) -> int:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agentdata.canonical import canonical_run_dump
+from agentdata._canonical import canonical_run_dump
 from agentdata.store import Store
 
 

@@ -15,15 +15,15 @@ import datasets
 import pytest
 from sqlalchemy import update
 
-from agentdata.cli.mine_cmd import replay_reexecute
+from agentdata._runner import RolloutConfig, run_rollouts
+from agentdata.cli._mine_cmd import replay_reexecute
 from agentdata.errors import ConfigError, NotFoundError
 from agentdata.mining import MineRequest, mine
-from agentdata.mining.export import write_export
-from agentdata.mining.kinds import KINDS, Sample
+from agentdata.mining._export import write_export
+from agentdata.mining._kinds import KINDS, Sample
 from agentdata.replay.rebuild import EnvCache
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
-from agentdata.store.models import Step
+from agentdata.store._models import Step
 from tests.agentdata.mining_helpers import record_oracle_run
 
 MATH = "agentdata/Math-v0"

@@ -15,14 +15,14 @@ from typing import Any
 import gymnasium
 import pytest
 
+from agentdata._pipeline import Active, LockedStore, drive
+from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata.envs import register_envs
 from agentdata.envs.code_repair.tools import openai_tools, parse_tool_call
 from agentdata.errors import ConfigError, MissingExtraError
-from agentdata.pipeline import Active, LockedStore, drive
 from agentdata.policies import Action, Turn, make_policy
-from agentdata.policies.chat import start_conversation
-from agentdata.policies.llm_common import require_extra, split_sampling, turn_seed
-from agentdata.recorder import EpisodeMeta, Recorder
+from agentdata.policies._chat import start_conversation
+from agentdata.policies._llm_common import require_extra, split_sampling, turn_seed
 from agentdata.schemas import PolicySpec, TaskSpec
 from agentdata.store import Store
 

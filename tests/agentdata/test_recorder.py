@@ -8,10 +8,10 @@ import gymnasium
 import numpy as np
 import pytest
 
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._runner import make_env
 from agentdata.envs import Outcome, TextEnv
 from agentdata.errors import RecordError
-from agentdata.recorder import EpisodeMeta, Recorder
-from agentdata.runner import make_env
 from agentdata.schemas import JsonValue, TaskSpec, Verdict
 from agentdata.schemas.hashing import canonical_json, text_hash
 from agentdata.store import Store

@@ -12,12 +12,12 @@ from alembic import command
 from sqlalchemy import text
 
 from agentdata import ConfigError, Recorder, Store, make
+from agentdata._recorder import EpisodeMeta
 from agentdata.envs.contract import ReportingEnv, StateSnapshot
 from agentdata.envs.math.errors import UnknownTaskError
-from agentdata.recorder import EpisodeMeta
 from agentdata.replay.replayer import replay_episode
 from agentdata.schemas.hashing import canonical_json
-from agentdata.store.engine import _alembic_config, make_engine
+from agentdata.store._engine import _alembic_config, make_engine
 
 TASK = {"id": "apples", "problem": "Tom has 3 bags of 4 apples. How many apples?", "answer": "12"}
 

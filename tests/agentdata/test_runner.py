@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
+from agentdata._runner import RolloutConfig, derive_seed, episode_id_for, run_rollouts
+from agentdata._stats import run_stats, run_summary
 from agentdata.errors import ConfigError, RunMismatchError
-from agentdata.runner import RolloutConfig, derive_seed, episode_id_for, run_rollouts
-from agentdata.stats import run_stats, run_summary
 from agentdata.store import Store
 
 

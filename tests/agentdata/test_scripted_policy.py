@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agentdata.cli._common import parse_kv
 from agentdata.policies import make_policy
-from agentdata.policies.scripted import ScriptedPolicy
+from agentdata.policies._scripted import ScriptedPolicy
 
 
 def scripted(arg: str) -> list[str]:

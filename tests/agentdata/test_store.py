@@ -21,8 +21,8 @@ from agentdata.schemas import (
     Verdict,
 )
 from agentdata.store import Store
-from agentdata.store.codec import INLINE_LIMIT
-from agentdata.store.models import Blob
+from agentdata.store._codec import INLINE_LIMIT
+from agentdata.store._models import Blob
 
 
 def _run(run_id: str = "r1") -> RunRecord:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from agentdata.runner import RolloutConfig, run_rollouts
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
-from agentdata.store.audit import audit_store
+from agentdata.store._audit import audit_store
 
 
 def _recorded(url: str) -> tuple[Store, list[str]]:

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.errors import StoreError
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.schemas import (
     EpisodeRecord,
     Latency,
@@ -20,9 +20,9 @@ from agentdata.schemas import (
 )
 from agentdata.schemas.hashing import text_hash
 from agentdata.store import Store
-from agentdata.store.audit import audit_store
-from agentdata.store.codec import INLINE_LIMIT
-from agentdata.store.textsafe import escape, needs_escape, unescape
+from agentdata.store._audit import audit_store
+from agentdata.store._codec import INLINE_LIMIT
+from agentdata.store._textsafe import escape, needs_escape, unescape
 
 STATE = text_hash("{}")
 BAD = "byte-level \udc80 output \ud800 with NUL \x00 and ∀x"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.errors import SchemaVersionError, StoreError
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
 
 

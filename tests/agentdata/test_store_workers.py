@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 from agentdata.store import Store
-from agentdata.store.engine import current_revision
-from agentdata.store.models import SCHEMA_VERSION
-from agentdata.store.slots import _HOST, SlotLeases
+from agentdata.store._engine import current_revision
+from agentdata.store._models import SCHEMA_VERSION
+from agentdata.store._slots import _HOST, SlotLeases
 
 OPEN_STORE = "import sys; from agentdata.store import Store; Store.open(sys.argv[1]).close()"
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.envs import register_envs
-from agentdata.runner import RolloutConfig, run_rollouts
 from agentdata.store import Store
-from agentdata.store.models import Base, Episode, Step
+from agentdata.store._models import Base, Episode, Step
 
 ENV_IDS = register_envs()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import dump, record_episodes, tamper_episode, tamper_step
 
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._runner import make_env
 from agentdata.errors import NotFoundError
-from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.replay import EnvCache, replay_episode, replay_many
-from agentdata.runner import make_env
 from agentdata.store import Store
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from agentdata.store.models import Base
+from agentdata.store._models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -9,7 +9,7 @@ import numpy as np
 
 from agentdata.envs.base import OracleAgent, TextEnv
 from agentdata.errors import ConfigError
-from agentdata.policies.base import Action, Turn
+from agentdata.policies._base import Action, Turn
 from agentdata.schemas import PolicySpec, TaskSpec
 
 

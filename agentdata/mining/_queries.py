@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from agentdata.schemas import FINISHED_STATUSES
-from agentdata.store.models import Blob, Episode, Step
+from agentdata.store._models import Blob, Episode, Step
 
 AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from agentdata._stats import run_stats
 from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
 from agentdata.schemas import EpisodeRecord, StepRecord
-from agentdata.stats import run_stats
-from agentdata.store.audit import audit_store, count_rows
+from agentdata.store._audit import audit_store, count_rows
 
 
 def runs(db: DbOption = None, json_out: JsonFlag = False) -> None:

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from agentdata._runner import RolloutConfig, run_rollouts
 from agentdata.errors import ConfigError
-from agentdata.policies.llm_common import require_extra
-from agentdata.runner import RolloutConfig, run_rollouts
+from agentdata.policies._llm_common import require_extra
 from agentdata.store import Store
 
 

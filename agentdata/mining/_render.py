@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentdata.mining.views import EpisodeView, StepView
+from agentdata.mining._views import EpisodeView, StepView
 
 Message = dict[str, str]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 
+from agentdata._runner import make_env
 from agentdata.envs.base import TextEnv
 from agentdata.errors import ConfigError
-from agentdata.runner import make_env
 from agentdata.schemas import JsonValue
 
 

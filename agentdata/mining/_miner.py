@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, case, func, select
 
-from agentdata.mining import queries
-from agentdata.mining.kinds import (
+from agentdata.mining import _queries as queries
+from agentdata.mining._kinds import (
     CYCLE_KINDS,
     Cycle,
     Sample,
@@ -23,9 +23,9 @@ from agentdata.mining.kinds import (
     positive_sample,
     steps_sample,
 )
-from agentdata.mining.queries import Selection
-from agentdata.mining.views import EpisodeView, episode_from_row, step_from_row
-from agentdata.store.models import Episode
+from agentdata.mining._queries import Selection
+from agentdata.mining._views import EpisodeView, episode_from_row, step_from_row
+from agentdata.store._models import Episode
 
 DifficultyOf = Callable[[str], int | None]
 

@@ -16,6 +16,7 @@ from typing import Any
 import gymnasium
 from pydantic import JsonValue, ValidationError
 
+from agentdata._version import package_version
 from agentdata.envs.contract import ReportingEnv, StateSnapshot
 from agentdata.errors import ConfigError, RecordError
 from agentdata.schemas import (
@@ -25,8 +26,7 @@ from agentdata.schemas import (
     PolicySpec,
     StepRecord,
 )
-from agentdata.store.sink import RecordSink
-from agentdata.version import package_version
+from agentdata.store._sink import RecordSink
 
 
 @dataclass

@@ -20,8 +20,8 @@ from typing import Any, Literal
 from sqlalchemy import Engine, Table
 
 from agentdata.errors import StoreError
-from agentdata.store import codec
-from agentdata.store.models import Episode
+from agentdata.store import _codec as codec
+from agentdata.store._models import Episode
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 

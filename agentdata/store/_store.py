@@ -10,12 +10,12 @@ from sqlalchemy import Engine, select
 
 from agentdata.errors import StoreError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
-from agentdata.store import codec
-from agentdata.store.engine import open_engine, open_readonly_engine, resolve_url
-from agentdata.store.models import Run
-from agentdata.store.reads import StoreReader
-from agentdata.store.slots import SlotLeases, insert_ignore, mark_incomplete
-from agentdata.store.writer import Writer
+from agentdata.store import _codec as codec
+from agentdata.store._engine import open_engine, open_readonly_engine, resolve_url
+from agentdata.store._models import Run
+from agentdata.store._reads import StoreReader
+from agentdata.store._slots import SlotLeases, insert_ignore, mark_incomplete
+from agentdata.store._writer import Writer
 
 _KNOWN_BLOBS_MAX = 200_000
 log = logging.getLogger("agentdata.store")
@@ -153,7 +153,7 @@ class Store(StoreReader):
             return mark_incomplete(conn, run_id)
 
     def slot_leases(self, run_id: str, *, lease_s: float = 120.0) -> SlotLeases:
-        """This worker's leases on the slots of `run_id` (see `agentdata.store.slots`)."""
+        """This worker's leases on the slots of `run_id` (see `agentdata.store._slots`)."""
         self._check_writable()
         return SlotLeases(self.engine, run_id, lease_s=lease_s)
 

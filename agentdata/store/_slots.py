@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, and_, exists, func, or_, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 
 from agentdata.schemas import FINISHED_STATUSES
-from agentdata.store.models import Episode, Slot, Step
+from agentdata.store._models import Episode, Slot, Step
 
 _HOST = socket.gethostname()
 

@@ -12,7 +12,7 @@ from pydantic_core import PydanticSerializationError, to_json, to_jsonable_pytho
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.schemas.hashing import text_hash
-from agentdata.store.textsafe import join_names, load_text, split_names, store_text, unescape
+from agentdata.store._textsafe import join_names, load_text, split_names, store_text, unescape
 
 INLINE_LIMIT = 2048
 """Texts up to this many characters are stored inline; longer ones once, as blobs."""

@@ -7,7 +7,7 @@ from math import comb
 from typing import Any
 
 from agentdata.schemas import FINISHED_STATUSES
-from agentdata.store.reads import StoreReader
+from agentdata.store._reads import StoreReader
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

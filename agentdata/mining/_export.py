@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 
 from agentdata.errors import ConfigError
-from agentdata.mining import arrow
-from agentdata.mining.kinds import Sample
+from agentdata.mining import _arrow as arrow
+from agentdata.mining._kinds import Sample
 
 Reexecute = Callable[[str, int], Sequence[tuple[bool, bool]] | None]
 """(episode id, last step index) -> per re-executed step (passed, failed); None: unreplayable."""

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from agentdata._ray_backend import run_on_ray
+from agentdata._runner import RolloutConfig, run_rollouts
+from agentdata._stats import run_summary
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
 from agentdata.envs.registry import check_env_id
 from agentdata.errors import ConfigError
-from agentdata.ray_backend import run_on_ray
-from agentdata.runner import RolloutConfig, run_rollouts
-from agentdata.stats import run_summary
 from agentdata.store import resolve_url
 
 

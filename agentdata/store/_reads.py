@@ -13,8 +13,8 @@ from sqlalchemy import Engine, Integer, func, select
 
 from agentdata.errors import NotFoundError
 from agentdata.schemas import FINISHED_STATUSES, EpisodeRecord, RunRecord, StepRecord
-from agentdata.store import codec
-from agentdata.store.models import Blob, Episode, Run, Step
+from agentdata.store import _codec as codec
+from agentdata.store._models import Blob, Episode, Run, Step
 
 
 class StoreReader:

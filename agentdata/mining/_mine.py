@@ -9,15 +9,15 @@ from pathlib import Path
 from sqlalchemy import select
 
 from agentdata.errors import ConfigError, NotFoundError
-from agentdata.mining import miner
-from agentdata.mining.card import render_card
-from agentdata.mining.difficulty import declared_difficulties
-from agentdata.mining.export import ExportReport, Reexecute, write_export
-from agentdata.mining.kinds import KINDS, Sample
-from agentdata.mining.queries import Selection, stream, task_ids_select
+from agentdata.mining import _miner as miner
+from agentdata.mining._card import render_card
+from agentdata.mining._difficulty import declared_difficulties
+from agentdata.mining._export import ExportReport, Reexecute, write_export
+from agentdata.mining._kinds import KINDS, Sample
+from agentdata.mining._queries import Selection, stream, task_ids_select
 from agentdata.schemas import ERROR_TYPES, FAILURE_KINDS
 from agentdata.store import Store
-from agentdata.store.models import Episode
+from agentdata.store._models import Episode
 
 
 @dataclass(frozen=True)

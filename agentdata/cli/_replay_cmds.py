@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
-from agentdata.cli.inspect_cmds import audit_store_cmd
+from agentdata.cli._inspect_cmds import audit_store_cmd
 from agentdata.errors import ConfigError, NotFoundError
 from agentdata.replay.audit import run_audit
 from agentdata.replay.fork import fork_episode

@@ -18,14 +18,14 @@ from typing import Any
 import gymnasium
 from pydantic import JsonValue
 
+from agentdata._pipeline import STRAGGLER_WAIT_S, Active, LockedStore, act, drive, step
+from agentdata._recorder import EpisodeMeta, Recorder
+from agentdata._version import package_version
 from agentdata.envs import make
 from agentdata.errors import ConfigError, RunMismatchError
-from agentdata.pipeline import STRAGGLER_WAIT_S, Active, LockedStore, act, drive, step
 from agentdata.policies import Policy, make_policy
-from agentdata.recorder import EpisodeMeta, Recorder
 from agentdata.schemas import FINISHED_STATUSES, PolicySpec, RunRecord, TaskSpec
 from agentdata.store import Store
-from agentdata.version import package_version
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def run_rollouts(
 ) -> str:
     """Run (or resume) the rollout described by `config`; returns the run id.
 
-    Env steps run in worker threads beside generation (see `agentdata.pipeline`). `policy`,
+    Env steps run in worker threads beside generation (see `agentdata._pipeline`). `policy`,
     when given, is used instead of building `config.policy` (e.g. to reuse a loaded
     engine); the run records its `spec()`, and it is closed at the end like a built one.
     """

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 
 from agentdata.errors import SchemaVersionError, StoreError
-from agentdata.store.models import SCHEMA_REVISIONS, SCHEMA_VERSION
+from agentdata.store._models import SCHEMA_REVISIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "sqlite:///agentdata.db"
 ENV_VAR = "AGENTDATA_DB"

@@ -24,10 +24,10 @@ from sqlalchemy import Connection, func, select
 
 from agentdata.schemas import FINISHED_STATUSES
 from agentdata.schemas.hashing import text_hash
-from agentdata.store.codec import ESCAPED_KEY, blob_from_row
-from agentdata.store.models import Blob, Episode, Step
-from agentdata.store.reads import StoreReader
-from agentdata.store.textsafe import split_names, unescape
+from agentdata.store._codec import ESCAPED_KEY, blob_from_row
+from agentdata.store._models import Blob, Episode, Step
+from agentdata.store._reads import StoreReader
+from agentdata.store._textsafe import split_names, unescape
 
 _CHUNK = 2000
 

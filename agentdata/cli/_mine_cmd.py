@@ -12,7 +12,7 @@ import typer
 from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
 from agentdata.errors import ConfigError, UnreplayableError
 from agentdata.mining import KINDS, MineRequest, Reexecute, mine
-from agentdata.mining.kinds import CYCLE_KINDS
+from agentdata.mining._kinds import CYCLE_KINDS
 from agentdata.replay.rebuild import EnvCache, rebuild
 from agentdata.store import Store
 

@@ -17,9 +17,9 @@ from typing import Any
 import gymnasium
 
 from agentdata.errors import ConfigError
-from agentdata.policies.base import Action, Turn
-from agentdata.policies.chat import Conversation, start_conversation
-from agentdata.policies.llm_common import (
+from agentdata.policies._base import Action, Turn
+from agentdata.policies._chat import Conversation, start_conversation
+from agentdata.policies._llm_common import (
     local_revision,
     require_extra,
     split_sampling,

@@ -17,8 +17,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from agentdata._recorder import Recorder
 from agentdata.policies import Action, Policy, Turn
-from agentdata.recorder import Recorder
 from agentdata.store import Store
 
 STRAGGLER_WAIT_S = 0.05

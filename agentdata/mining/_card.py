@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from agentdata.mining.export import ExportReport
+from agentdata.mining._export import ExportReport
 
 _HOW = {
     "correction": "the failed step's verdict was incorrect (or it failed with a typed failure) "

@@ -21,9 +21,9 @@ from typing import Any
 import gymnasium
 
 from agentdata.errors import ConfigError
-from agentdata.policies.base import Action, Turn
-from agentdata.policies.chat import Conversation, start_conversation
-from agentdata.policies.llm_common import require_extra, split_sampling, turn_seed
+from agentdata.policies._base import Action, Turn
+from agentdata.policies._chat import Conversation, start_conversation
+from agentdata.policies._llm_common import require_extra, split_sampling, turn_seed
 from agentdata.schemas import PolicyOutput, PolicySpec, TaskSpec
 
 _OPENAI_SAMPLING = frozenset(

@@ -10,7 +10,7 @@ import gymnasium
 from pydantic import JsonValue
 
 from agentdata.errors import ConfigError
-from agentdata.policies.base import Action, Turn
+from agentdata.policies._base import Action, Turn
 from agentdata.schemas import PolicySpec, TaskSpec
 
 

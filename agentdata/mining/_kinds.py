@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agentdata.mining import render
-from agentdata.mining.views import EpisodeView, StepView
-from agentdata.stats import pass_at_k
+from agentdata._stats import pass_at_k
+from agentdata.mining import _render as render
+from agentdata.mining._views import EpisodeView, StepView
 
 Kind = Literal["correction", "reflection", "dpo", "steps", "positive", "groups", "curriculum"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
