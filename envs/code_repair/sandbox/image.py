@@ -11,6 +11,7 @@ the same Dockerfile on top of it with the network off, so no container registry 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -27,6 +28,9 @@ from agentdata.envs.code_repair.sandbox.errors import SandboxError
 
 CONTEXT_PACKAGE = "agentdata.containers"
 OFFLINE_BASE = "agentdata-sandbox-base:bookworm"
+# Image label holding the sha256 of the build context: a tag alone cannot tell that the
+# Dockerfile changed since the image was built.
+CONTEXT_LABEL = "agentdata.context-sha256"
 DEBIAN_SUITE = "bookworm"
 DEBIAN_PACKAGES = ("python3", "python3-pytest", "git")
 # Left out of the imported tree: package caches that the image never needs.
@@ -49,6 +53,23 @@ def image_present(tag: str = DEFAULT_IMAGE, client: Any = None) -> bool:
     except docker.errors.ImageNotFound:
         return False
     return True
+
+
+def context_digest() -> str:
+    """sha256 of the build context; built images carry it as `CONTEXT_LABEL`."""
+    return hashlib.sha256(build_context()).hexdigest()
+
+
+def image_current(tag: str = DEFAULT_IMAGE, client: Any = None) -> bool:
+    """Whether the engine holds `tag` built from this package's context (label matches)."""
+    import docker
+
+    client = client or docker_client()
+    try:
+        labels = client.images.get(tag).labels or {}
+    except docker.errors.ImageNotFound:
+        return False
+    return bool(labels.get(CONTEXT_LABEL) == context_digest())
 
 
 def build_context() -> bytes:
@@ -75,6 +96,7 @@ def _docker_build(client: Any, tag: str, base: str | None, offline: bool, log: L
             dockerfile="Dockerfile",
             tag=tag,
             buildargs={"BASE": base} if base else {},
+            labels={CONTEXT_LABEL: context_digest()},
             network_mode="none" if offline else None,
             rm=True,
             forcerm=True,
@@ -149,8 +171,12 @@ def build_image(
 
 
 def ensure_image(tag: str = DEFAULT_IMAGE, log: Log = print) -> bool:
-    """Build `tag` offline unless present; True when a build ran."""
-    if image_present(tag):
+    """Build `tag` offline unless it is present and current; True when a build ran.
+
+    An image built from another Dockerfile (an older checkout) is rebuilt on the reused
+    offline base, which takes seconds, not the debootstrap minute.
+    """
+    if image_current(tag):
         return False
     build_image(tag, offline=True, log=log)
     return True
