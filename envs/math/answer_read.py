@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from agentdata.envs.math.errors import AnswerParseError, ExactError
 from agentdata.envs.math.exact import Node, parse
 from agentdata.envs.math.latex import to_plain
+from agentdata.envs.math.relations import inequality_interval, membership
 
 MAX_ANSWER_CHARS = 1_000
 MAX_ITEMS = 16
@@ -226,6 +227,8 @@ def _read(text: str, depth: int, words: bool = False) -> Answer:
         raise AnswerParseError("answer nested too deeply")
     if not text:
         raise AnswerParseError("empty answer")
+    if (member := membership(text)) is not None:  # `x \in [1, 2)`
+        return _read(member.strip(), depth + 1, words)
     if (matrix := _MATRIX.match(text)) is not None:
         return _matrix(matrix.group(2), depth)
     if (choice := _CHOICE.match(text)) is not None:
@@ -238,6 +241,11 @@ def _read(text: str, depth: int, words: bool = False) -> Answer:
         pieces = split_top(text, sep)
         if len(pieces) > 1:
             parts = _items(pieces, depth)
+            if all(isinstance(p, Group) and p.kind == "set" for p in parts):  # a union of sets
+                members = tuple(i for p in parts if isinstance(p, Group) for i in p.items)
+                if len(members) > MAX_ITEMS:
+                    raise AnswerParseError(f"more than {MAX_ITEMS} values in one answer")
+                return Group("set", members)
             if not all(isinstance(p, Bracketed) and len(p.items) == 2 for p in parts):
                 raise AnswerParseError("a union of things that are not intervals")
             return Union(tuple(p for p in parts if isinstance(p, Bracketed)))
@@ -250,6 +258,8 @@ def _read(text: str, depth: int, words: bool = False) -> Answer:
     pieces = [p for chunk in split_top(text, ",") for p in _WORD_SPLIT.split(chunk)]
     if len(pieces) > 1:
         return Group("list", _items(pieces, depth))
+    if (interval := inequality_interval(text)) is not None:  # `x \geq 3`: [3, \infty)
+        return _read(interval, depth + 1)
     sides = split_top(text, "=")
     if len(sides) == 2:
         lhs, rhs = _scalar(sides[0]), _scalar(sides[1])

@@ -45,7 +45,14 @@ from agentdata.envs.math.answer_read import (
 from agentdata.envs.math.errors import AnswerParseError, ExactDomainError, ExactLimitError
 from agentdata.envs.math.exact import Node, evaluate, literal_places, variables
 
-__all__ = ["AnswerCheck", "boxed_content", "compare", "read_answer", "rounded_match"]
+__all__ = [
+    "AnswerCheck",
+    "boxed_content",
+    "compare",
+    "compare_read",
+    "read_answer",
+    "rounded_match",
+]
 
 ANSWER_MIN_PLACES = 2
 # Two plain integers (most grade-school answers) compare exactly without the full reader.
@@ -207,6 +214,13 @@ def compare(got_text: str, expected_text: str, symbolic: SymbolicRunner = run_he
         got_i, exp_i = got_text.strip(), expected_text.strip()
         same = int(got_i) == int(exp_i)
         return AnswerCheck(same, [got_i], [exp_i], "equal" if same else "values differ")
+    return compare_read(got_text, expected_text, symbolic)
+
+
+def compare_read(
+    got_text: str, expected_text: str, symbolic: SymbolicRunner = run_here
+) -> AnswerCheck:
+    """`compare` through the full reader, also for two plain integers (benchmarks, tests)."""
     expected = read_answer(expected_text)
     letter = choice_of(got_text) if isinstance(expected, Choice) else None
     got = (
