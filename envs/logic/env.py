@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from agentdata.envs.base import OracleAgent, Outcome, TextEnv
+from agentdata.envs.base import OracleAgent, Outcome
 from agentdata.envs.logic import generators
 from agentdata.envs.logic.actions import ActionParseError, Answer, parse_action
 from agentdata.envs.logic.errors import ConfigError, UnknownTaskError
@@ -25,7 +25,6 @@ from agentdata.envs.logic.judge import (
     judge_derive,
     parse_failure,
     rejected,
-    verdict,
 )
 from agentdata.envs.logic.prompt import SYSTEM_PROMPT
 from agentdata.envs.logic.rules import RULE_NAMES
@@ -37,17 +36,16 @@ from agentdata.envs.logic.tasks import (
     logic_task,
     premises_of,
 )
+from agentdata.envs.text_env import StepVerifiedEnv, task_id
+from agentdata.envs.text_score import verdict
 from agentdata.schemas import JsonValue, TaskSpec
-
-REWARD_MODES = ("answer", "process")
-PROCESS_WEIGHT = 0.5
 
 
 def procedural_task(family: str, difficulty: int, seed: int) -> TaskSpec:
     """The generated task `<family>-d<difficulty>-s<seed>`."""
     gen, answer = generators.generate(family, difficulty, seed)
     return logic_task(
-        generators.task_id(family, difficulty, seed),
+        task_id(family, difficulty, seed),
         gen.premises,
         gen.conclusion,
         answer,
@@ -70,7 +68,7 @@ def _allowed(rules: str | Sequence[str] | None) -> frozenset[str]:
     return frozenset(names)
 
 
-class LogicEnv(TextEnv):
+class LogicEnv(StepVerifiedEnv):
     """Logic environment with rule-checked, solver-backed step verdicts (see README.md)."""
 
     def __init__(
@@ -85,21 +83,12 @@ class LogicEnv(TextEnv):
         verifier_timeout_s: float = 5.0,
         render_mode: str | None = None,
     ) -> None:
-        super().__init__(max_steps=int(max_steps), render_mode=render_mode)
-        if reward_mode not in REWARD_MODES:
-            raise ConfigError(f"reward_mode must be one of {REWARD_MODES}, got {reward_mode!r}")
-        if family is not None and family not in generators.FAMILY_NAMES:
-            raise ConfigError(f"unknown family {family!r}; choose from {generators.FAMILY_NAMES}")
-        if difficulty is not None and int(difficulty) not in generators.DIFFICULTIES:
-            raise ConfigError(f"difficulty must be 1-5, got {difficulty!r}")
-        if tasks is not None and (family is not None or difficulty is not None):
-            raise ConfigError("give either tasks=PATH or family/difficulty, not both")
+        super().__init__(
+            generators, ConfigError, tasks, family, difficulty, reward_mode, max_steps, render_mode
+        )
         if verifier_timeout_s <= 0:
             raise ConfigError("verifier_timeout_s must be > 0")
-        self.family = family
-        self.difficulty = None if difficulty is None else int(difficulty)
         self.allowed = _allowed(rules)
-        self.reward_mode = reward_mode
         self.prover = Prover(float(verifier_timeout_s))
         self._file: TaskFile | None = None if tasks is None else load_task_file(tasks, self.prover)
         self._premises: list[Formula] = []
@@ -108,25 +97,7 @@ class LogicEnv(TextEnv):
             frozenset(),
             frozenset(),
         )
-        self._solved = False
-        self._n_correct = self._n_judged = 0
-
-    # -- tasks --------------------------------------------------------------------------
-    def list_tasks(self) -> Sequence[str] | None:
-        """Ids of the task file, or None for generated tasks."""
-        return None if self._file is None else self._file.ids
-
-    def _load_task(self, task_id: str | None, rng: np.random.Generator) -> TaskSpec:
-        if task_id is None:
-            if self._file is not None:
-                return self._file.tasks[self._file.ids[int(rng.integers(0, len(self._file.ids)))]]
-            return procedural_task(*generators.draw(rng, self.family, self.difficulty))
-        if self._file is not None and task_id in self._file.tasks:
-            return self._file.tasks[task_id]
-        parsed = generators.parse_task_id(task_id)
-        if parsed is None:
-            raise UnknownTaskError(f"unknown task id {task_id!r}")
-        return procedural_task(*parsed)
+        self._use_tasks(self._file, procedural_task, UnknownTaskError)
 
     # -- episode ------------------------------------------------------------------------
     def _start(self, task: TaskSpec) -> str:
@@ -139,8 +110,7 @@ class LogicEnv(TextEnv):
             consts |= c
         self._symbols = (frozenset(preds), frozenset(consts))
         self._derived = []
-        self._solved = False
-        self._n_correct = self._n_judged = 0
+        self._score.reset()
         return "\n".join(
             [
                 task.prompt,
@@ -176,7 +146,9 @@ class LogicEnv(TextEnv):
                         None,
                         f"{judgement.feedback} Accepted as s{len(self._derived)}.",
                     )
-        return self._outcome(judgement, parsed, answer_correct, time.perf_counter() - started)
+        verifier_s = time.perf_counter() - started
+        extra: dict[str, JsonValue] = {"accepted_steps": len(self._derived)}
+        return self._scored(judgement, answer_correct, parsed, verifier_s, extra)
 
     def _grade(self, value: str, correct: bool) -> Judgement:
         evidence: dict[str, JsonValue] = {"got": value}
@@ -193,58 +165,13 @@ class LogicEnv(TextEnv):
             verifier=ANSWER_VERIFIER,
         )
 
-    def _outcome(
-        self,
-        judgement: Judgement,
-        parsed: dict[str, JsonValue] | None,
-        answer_correct: bool | None,
-        verifier_s: float,
-    ) -> Outcome:
-        label = judgement.verdict.label
-        if label != "neutral":
-            self._n_judged += 1
-            self._n_correct += label == "correct"
-        solved = answer_correct is True
-        self._solved = self._solved or solved
-        last = self.steps_taken + 1 >= self.max_steps
-        process = self._n_correct / self._n_judged if self._n_judged else 0.0
-        final = 1.0 if solved else 0.0
-        if self.reward_mode == "answer":
-            reward = final
-        else:
-            ends = solved or last
-            reward = (1 - PROCESS_WEIGHT) * final + PROCESS_WEIGHT * process if ends else 0.0
-        steps_left = max(0, self.max_steps - self.steps_taken - 1)
-        obs = f"Step {self.steps_taken + 1}: {judgement.feedback}"
-        obs += "\nSolved." if solved else f"\nSteps left: {steps_left}."
-        info: dict[str, JsonValue] = {
-            "task_id": self.task.id if self.task else None,
-            "accepted_steps": len(self._derived),
-            "process_score": round(process, 6),
-            "n_steps_correct": self._n_correct,
-            "n_steps_judged": self._n_judged,
-            "answer_correct": answer_correct,
-            "solved": self._solved,
-            "steps_left": steps_left,
-        }
-        return Outcome(
-            observation=obs,
-            reward=reward,
-            terminated=solved,
-            verdict=judgement.verdict,
-            failure=judgement.failure,
-            parsed_action=parsed,
-            verifier_s=verifier_s,
-            info=info,
-        )
-
     def snapshot(self) -> JsonValue:
         """Logical state (the accepted steps): unchanged by a failed step, so a retry links to
         the failed step through `retry_of`."""
         return {
             "task_id": self.task.id if self.task else None,
             "derived": [fmt(f) for f in self._derived],
-            "solved": self._solved,
+            "solved": self._score.solved,
         }
 
     def system_prompt(self) -> str:

@@ -9,19 +9,17 @@ raises GeneratorError when a family's intended answer disagrees.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from agentdata.envs import text_env
 from agentdata.envs.logic.errors import LogicEnvError
 from agentdata.envs.logic.formula import Formula
 from agentdata.errors import TaskError
 
 DIFFICULTIES: tuple[int, ...] = (1, 2, 3, 4, 5)
-MAX_SEED = 2**31 - 1
-_ID = re.compile(r"^([a-z_]+)-d([1-5])-s(\d{1,10})$")
 ANSWER_OF = {"entailed": "True", "refuted": "False", "neither": "Unknown"}
 
 
@@ -60,17 +58,7 @@ def families() -> dict[str, Family]:
 FAMILY_NAMES: tuple[str, ...] = ("knights", "prontoqa", "proofwriter", "propositional", "syllogism")
 
 
-def task_id(family: str, difficulty: int, seed: int) -> str:
-    """The id that rebuilds this generated task."""
-    return f"{family}-d{difficulty}-s{seed}"
 
-
-def parse_task_id(text: str) -> tuple[str, int, int] | None:
-    """(family, difficulty, seed) of a generated id, or None when `text` is not one."""
-    m = _ID.match(text)
-    if m is None or m.group(1) not in FAMILY_NAMES or int(m.group(3)) > MAX_SEED:
-        return None
-    return m.group(1), int(m.group(2)), int(m.group(3))
 
 
 def decide(premises: list[Formula], conclusion: Formula) -> str:
@@ -93,16 +81,6 @@ def generate(family: str, difficulty: int, seed: int) -> tuple[Generated, str]:
     gen = builders[family](np.random.Generator(np.random.PCG64(seed)), difficulty)
     answer = decide(gen.premises, gen.conclusion)
     if gen.intended is not None and gen.intended != answer:
-        raise GeneratorError(
-            f"{task_id(family, difficulty, seed)}: built for {gen.intended}, solver says {answer}"
-        )
+        tid = text_env.task_id(family, difficulty, seed)
+        raise GeneratorError(f"{tid}: built for {gen.intended}, solver says {answer}")
     return gen, answer
-
-
-def draw(
-    rng: np.random.Generator, family: str | None, difficulty: int | None
-) -> tuple[str, int, int]:
-    """Draw (family, difficulty, seed) from `rng`, keeping the fixed ones."""
-    fam = family if family is not None else FAMILY_NAMES[int(rng.integers(0, len(FAMILY_NAMES)))]
-    diff = difficulty if difficulty is not None else int(rng.integers(1, 6))
-    return fam, diff, int(rng.integers(0, MAX_SEED + 1))

@@ -17,6 +17,7 @@ from agentdata.envs.logic.actions import Derive
 from agentdata.envs.logic.formula import Formula, fmt, signature
 from agentdata.envs.logic.rules import RULES, check_rule
 from agentdata.envs.logic.solver import Prover, z3_verifier
+from agentdata.envs.text_score import verdict
 from agentdata.schemas import Failure, JsonValue, Verdict
 
 RULES_VERIFIER = ("logic.rules", "1")
@@ -31,26 +32,6 @@ class Judgement:
     verdict: Verdict
     failure: Failure | None
     feedback: str
-
-
-def verdict(
-    label: str,
-    verifier: tuple[str, str],
-    message: str,
-    evidence: dict[str, JsonValue],
-    error_type: str | None = None,
-) -> Verdict:
-    """A Verdict from its parts."""
-    return Verdict.model_validate(
-        {
-            "label": label,
-            "error_type": error_type,
-            "verifier": verifier[0],
-            "verifier_version": verifier[1],
-            "message": message,
-            "evidence": evidence,
-        }
-    )
 
 
 def rejected(

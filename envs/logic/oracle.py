@@ -13,8 +13,6 @@ episodes have fail→fix cycles linked by `retry_of`. Randomness only from the `
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from agentdata.envs.logic.actions import ANSWERS, Derive, parse_action
@@ -23,6 +21,7 @@ from agentdata.envs.logic.formula import Atom, Bin, Formula, flatten, fmt, negat
 from agentdata.envs.logic.ground import ground_entails
 from agentdata.envs.logic.rules import RULE_NAMES, check_rule
 from agentdata.envs.logic.tasks import conclusion_of, premises_of
+from agentdata.envs.text_oracle import ReplayOracle
 from agentdata.schemas import TaskSpec
 
 MISTAKES = (
@@ -56,14 +55,10 @@ def reference_actions(task: TaskSpec, max_steps: int) -> list[str]:
     return [*steps[: max(0, max_steps - 1)], answer]
 
 
-def _failed(info: dict[str, Any]) -> bool:
-    verdict, failure = info.get("verdict"), info.get("failure")
-    label = verdict.get("label") if isinstance(verdict, dict) else getattr(verdict, "label", None)
-    return failure is not None or label != "correct"
-
-
-class LogicOracle:
+class LogicOracle(ReplayOracle):
     """Per-episode oracle for one logic task (see `LogicEnv.oracle`)."""
+
+    neutral_is_failure = True  # a step not verified correct was caught
 
     def __init__(
         self,
@@ -74,42 +69,16 @@ class LogicOracle:
         max_steps: int,
         allowed: frozenset[str] = frozenset(RULE_NAMES),
     ) -> None:
-        if not 0.0 <= error_rate <= 1.0:
-            raise ValueError(f"error_rate must be in [0, 1], got {error_rate}")
-        self.task, self.rng, self.error_rate = task, rng, error_rate
-        self.max_steps, self.allowed = max_steps, allowed
+        actions = reference_actions(task, max_steps)
+        super().__init__(task, rng, actions, error_rate=error_rate, max_steps=max_steps)
+        self.allowed = allowed
         self.premises = premises_of(task)
-        self.actions = reference_actions(task, max_steps)
         self.derived: list[Formula] = []
-        self.index = self.acts = 0
-        self.fixing = False
-        self.mistakes: list[str] = []
 
-    def act(self, observation: str, info: dict[str, Any]) -> str:
-        """Next action: the fix after a mistake, else the next reference action (maybe wrong)."""
-        self.acts += 1
-        draw = float(self.rng.random())  # always drawn: the stream does not depend on feedback
-        pick = int(self.rng.integers(0, 1 << 30))
-        if self.fixing:
-            self.fixing = False
-            if not _failed(info):
-                self.mistakes.append("undetected")
-            return self._next()
-        if self.index >= len(self.actions):
-            return self.actions[-1]
-        remaining = len(self.actions) - self.index
-        if draw < self.error_rate and self.acts + remaining <= self.max_steps:
-            self.fixing = True
-            return self._mistake(pick)
-        return self._next()
-
-    def _next(self) -> str:
-        action = self.actions[min(self.index, len(self.actions) - 1)]
-        self.index += 1
+    def _sent(self, action: str) -> None:
         step = parse_action(action)
         if isinstance(step, Derive):
             self.derived.append(step.formula)
-        return action
 
     def _mistake(self, pick: int) -> str:
         action = self.actions[self.index]

@@ -19,8 +19,8 @@ from agentdata.envs.logic.errors import FormulaError, TaskFileError
 from agentdata.envs.logic.formula import Formula, fmt
 from agentdata.envs.logic.parser import parse_formula
 from agentdata.envs.logic.solver import Prover
-from agentdata.envs.math.tasks import build_task
 from agentdata.envs.task_check import RejectedTask, TaskFileReport
+from agentdata.envs.text_env import build_task
 from agentdata.schemas import JsonValue, TaskSpec
 
 MAX_TASK_FILE_BYTES = 256 * 1024**2

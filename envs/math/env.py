@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from agentdata.envs.base import OracleAgent, Outcome, TextEnv
+from agentdata.envs.base import OracleAgent, Outcome
 from agentdata.envs.isolation import IsolatedWorker, VerifierTimeout
 from agentdata.envs.math import generators
 from agentdata.envs.math.actions import (
@@ -45,13 +45,11 @@ from agentdata.envs.math.tasks import (
     solutions_of,
     variables_of,
 )
+from agentdata.envs.text_env import StepVerifiedEnv
 from agentdata.schemas import JsonValue, TaskSpec
 
-REWARD_MODES = ("answer", "process")
-PROCESS_WEIGHT = 0.5
 
-
-class MathEnv(TextEnv):
+class MathEnv(StepVerifiedEnv):
     """Math environment with exact and symbolic step verification (see envs/math/README.md)."""
 
     def __init__(
@@ -67,15 +65,9 @@ class MathEnv(TextEnv):
         max_claims: int = MAX_CLAIMS,
         render_mode: str | None = None,
     ) -> None:
-        super().__init__(max_steps=int(max_steps), render_mode=render_mode)
-        if reward_mode not in REWARD_MODES:
-            raise ConfigError(f"reward_mode must be one of {REWARD_MODES}, got {reward_mode!r}")
-        if family is not None and family not in generators.FAMILIES:
-            raise ConfigError(f"unknown family {family!r}; choose from {generators.FAMILY_NAMES}")
-        if difficulty is not None and int(difficulty) not in generators.DIFFICULTIES:
-            raise ConfigError(f"difficulty must be 1-5, got {difficulty!r}")
-        if tasks is not None and (family is not None or difficulty is not None):
-            raise ConfigError("give either tasks=PATH or family/difficulty, not both")
+        super().__init__(
+            generators, ConfigError, tasks, family, difficulty, reward_mode, max_steps, render_mode
+        )
         if verifier_timeout_s <= 0 or step_budget_s <= 0:
             raise ConfigError("verifier_timeout_s and step_budget_s must be > 0")
         if int(max_claims) < 1:
@@ -83,9 +75,6 @@ class MathEnv(TextEnv):
         self.step_budget_s = float(step_budget_s)
         self.max_claims = int(max_claims)
         self._deadline = 0.0
-        self.family = family
-        self.difficulty = None if difficulty is None else int(difficulty)
-        self.reward_mode = reward_mode
         self.verifier_timeout_s = float(verifier_timeout_s)
         self._file: TaskFile | None = None if tasks is None else load_task_file(tasks)
         if self._file is not None and self._file.rejected:
@@ -95,36 +84,17 @@ class MathEnv(TextEnv):
                 f"{first.line}: {first.reason}); `agentdata tasks check {tasks}` lists them",
                 stacklevel=2,
             )
+        self._use_tasks(self._file, procedural_task, UnknownTaskError)
         self._worker: IsolatedWorker | None = None
         self._checker: Checker | None = None
         self._accepted = 0
         self._current: str | None = None
-        self._solved = False
-        self._n_correct = 0
-        self._n_judged = 0
-
-    # -- tasks --------------------------------------------------------------------------
-    def list_tasks(self) -> Sequence[str] | None:
-        """Ids of the task file, or None for generated tasks."""
-        return None if self._file is None else self._file.ids
-
-    def _load_task(self, task_id: str | None, rng: np.random.Generator) -> TaskSpec:
-        if task_id is None:
-            if self._file is not None:
-                return self._file.tasks[self._file.ids[int(rng.integers(0, len(self._file.ids)))]]
-            return procedural_task(*generators.draw(rng, self.family, self.difficulty))
-        if self._file is not None and task_id in self._file.tasks:
-            return self._file.tasks[task_id]
-        parsed = generators.parse_task_id(task_id)
-        if parsed is None:
-            raise UnknownTaskError(f"unknown task id {task_id!r}")
-        return procedural_task(*parsed)
 
     # -- episode ------------------------------------------------------------------------
     def _start(self, task: TaskSpec) -> str:
         self._checker = Checker(variables_of(task), solutions_of(task) or None, self._symbolic)
-        self._accepted, self._current, self._solved = 0, None, False
-        self._n_correct = self._n_judged = 0
+        self._accepted, self._current = 0, None
+        self._score.reset()
         letters = sorted(variables_of(task))
         lines = [task.prompt, ""]
         if letters:
@@ -197,7 +167,7 @@ class MathEnv(TextEnv):
                 if judgement.verdict.label != "incorrect" and judgement.failure is None:
                     self._advance(parsed.claims)
         verifier_s = time.perf_counter() - started
-        return self._outcome(judgement, parsed_json, verifier_s)
+        return self._scored(judgement, judgement.answer_correct, parsed_json, verifier_s)
 
     def _judge(self, parsed: Action) -> Judgement:
         """Check the claims, then the answer, while the step's budget lasts."""
@@ -221,53 +191,13 @@ class MathEnv(TextEnv):
             if any(ch in letters for ch in claim.lhs + claim.rhs):
                 self._current = claim.text[:300]
 
-    def _outcome(
-        self, judgement: Judgement, parsed: dict[str, JsonValue] | None, verifier_s: float
-    ) -> Outcome:
-        label = judgement.verdict.label
-        if label != "neutral":
-            self._n_judged += 1
-            self._n_correct += label == "correct"
-        solved = judgement.answer_correct is True
-        self._solved = self._solved or solved
-        last = self.steps_taken + 1 >= self.max_steps
-        process = self._n_correct / self._n_judged if self._n_judged else 0.0
-        if self.reward_mode == "answer":
-            reward = 1.0 if solved else 0.0
-        else:
-            final = 1.0 if solved else 0.0
-            ends = solved or last
-            reward = (1 - PROCESS_WEIGHT) * final + PROCESS_WEIGHT * process if ends else 0.0
-        steps_left = max(0, self.max_steps - self.steps_taken - 1)
-        obs = f"Step {self.steps_taken + 1}: {judgement.feedback}"
-        obs += "\nSolved." if solved else f"\nSteps left: {steps_left}."
-        info: dict[str, JsonValue] = {
-            "task_id": self.task.id if self.task else None,
-            "process_score": round(process, 6),
-            "n_steps_correct": self._n_correct,
-            "n_steps_judged": self._n_judged,
-            "answer_correct": judgement.answer_correct,
-            "solved": self._solved,
-            "steps_left": steps_left,
-        }
-        return Outcome(
-            observation=obs,
-            reward=reward,
-            terminated=solved,
-            verdict=judgement.verdict,
-            failure=judgement.failure,
-            parsed_action=parsed,
-            verifier_s=verifier_s,
-            info=info,
-        )
-
     def snapshot(self) -> JsonValue:
         """Logical state: unchanged by a failed step, so retries link to the failed step."""
         return {
             "task_id": self.task.id if self.task else None,
             "accepted_steps": self._accepted,
             "current": self._current,
-            "solved": self._solved,
+            "solved": self._score.solved,
         }
 
     def oracle(self, rng: np.random.Generator, error_rate: float = 0.0) -> OracleAgent:

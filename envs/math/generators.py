@@ -7,7 +7,6 @@ episode needs nothing but the id.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -29,21 +28,9 @@ FAMILIES: dict[str, Family] = {
 
 FAMILY_NAMES: tuple[str, ...] = tuple(sorted(FAMILIES))
 DIFFICULTIES: tuple[int, ...] = (1, 2, 3, 4, 5)
-MAX_SEED = 2**31 - 1
-_ID = re.compile(r"^([a-z]+)-d([1-5])-s(\d{1,10})$")
 
 
-def task_id(family: str, difficulty: int, seed: int) -> str:
-    """The id that rebuilds this procedural task."""
-    return f"{family}-d{difficulty}-s{seed}"
 
-
-def parse_task_id(text: str) -> tuple[str, int, int] | None:
-    """(family, difficulty, seed) of a procedural id, or None when `text` is not one."""
-    match = _ID.match(text)
-    if match is None or match.group(1) not in FAMILIES or int(match.group(3)) > MAX_SEED:
-        return None
-    return match.group(1), int(match.group(2)), int(match.group(3))
 
 
 def generate(family: str, difficulty: int, seed: int) -> Generated:
@@ -53,12 +40,3 @@ def generate(family: str, difficulty: int, seed: int) -> Generated:
     if difficulty not in DIFFICULTIES:
         raise ValueError(f"difficulty must be 1-5, got {difficulty}")
     return FAMILIES[family](np.random.Generator(np.random.PCG64(seed)), difficulty)
-
-
-def draw(
-    rng: np.random.Generator, family: str | None, difficulty: int | None
-) -> tuple[str, int, int]:
-    """Draw (family, difficulty, seed) from `rng`, keeping the fixed ones."""
-    fam = family if family is not None else FAMILY_NAMES[int(rng.integers(0, len(FAMILY_NAMES)))]
-    diff = difficulty if difficulty is not None else int(rng.integers(1, 6))
-    return fam, diff, int(rng.integers(0, MAX_SEED + 1))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from agentdata.envs.math.actions import LABELS, Action
 from agentdata.envs.math.answers import AnswerCheck
 from agentdata.envs.math.checks import ClaimResult
+from agentdata.envs.text_score import verdict as _verdict
 from agentdata.schemas import Failure, JsonValue, Verdict
 
 ANSWER = ("math.answer", "1")
@@ -23,25 +24,6 @@ class Judgement:
     failure: Failure | None
     feedback: str
     answer_correct: bool | None
-
-
-def _verdict(
-    label: str,
-    verifier: tuple[str, str],
-    message: str,
-    evidence: dict[str, JsonValue],
-    error_type: str | None = None,
-) -> Verdict:
-    return Verdict.model_validate(
-        {
-            "label": label,
-            "error_type": error_type,
-            "verifier": verifier[0],
-            "verifier_version": verifier[1],
-            "message": message,
-            "evidence": evidence,
-        }
-    )
 
 
 def parse_failure(message: str) -> Judgement:

@@ -10,7 +10,6 @@ cycles. All randomness comes from the generator handed in.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from agentdata.envs.math.actions import ActionParseError, parse_action
 from agentdata.envs.math.answers import compare
 from agentdata.envs.math.errors import AnswerParseError
 from agentdata.envs.math.exact import format_fraction, parse_number
+from agentdata.envs.text_oracle import ReplayOracle
 from agentdata.schemas import TaskSpec
 
 _ANNOTATION = re.compile(r"<<([^<>=]*)=([^<>]*)>>(\d[\d,]*(?:\.\d+)?)?")
@@ -83,52 +83,16 @@ def _is_correct(got: str, expected: str) -> bool:
         return False
 
 
-def _failed(info: dict[str, Any]) -> bool:
-    verdict, failure = info.get("verdict"), info.get("failure")
-    label = verdict.get("label") if isinstance(verdict, dict) else getattr(verdict, "label", None)
-    return failure is not None or label == "incorrect"
-
-
-class MathOracle:
+class MathOracle(ReplayOracle):
     """Per-episode oracle for one math task (see `MathEnv.oracle`)."""
+
+    pick_range = (1, 10)  # the slip: the last number off by 1-9
 
     def __init__(
         self, task: TaskSpec, rng: np.random.Generator, *, error_rate: float, max_steps: int
     ) -> None:
-        if not 0.0 <= error_rate <= 1.0:
-            raise ValueError(f"error_rate must be in [0, 1], got {error_rate}")
-        self.task = task
-        self.rng = rng
-        self.error_rate = error_rate
-        self.max_steps = max_steps
-        self.actions = reference_actions(task, max_steps)
-        self.index = 0
-        self.acts = 0
-        self.fixing = False
-        self.mistakes: list[str] = []
-
-    def act(self, observation: str, info: dict[str, Any]) -> str:
-        """Next action: the fix after a slip, else the next reference action (maybe slipped)."""
-        self.acts += 1
-        draw = float(self.rng.random())  # always drawn: the stream does not depend on feedback
-        delta = int(self.rng.integers(1, 10))
-        if self.fixing:
-            self.fixing = False
-            if not _failed(info):
-                self.mistakes.append("undetected")
-            return self._next()
-        if self.index >= len(self.actions):
-            return self.actions[-1]
-        remaining = len(self.actions) - self.index
-        if draw < self.error_rate and self.acts + remaining <= self.max_steps:
-            self.fixing = True
-            return self._mistake(delta)
-        return self._next()
-
-    def _next(self) -> str:
-        action = self.actions[min(self.index, len(self.actions) - 1)]
-        self.index += 1
-        return action
+        actions = reference_actions(task, max_steps)
+        super().__init__(task, rng, actions, error_rate=error_rate, max_steps=max_steps)
 
     def _mistake(self, delta: int) -> str:
         action = self.actions[self.index]

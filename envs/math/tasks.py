@@ -15,40 +15,14 @@ from pathlib import Path
 
 from agentdata.envs.math.answer_read import read_answer
 from agentdata.envs.math.errors import AnswerParseError, TaskFileError
-from agentdata.envs.math.generators import generate, task_id
+from agentdata.envs.math.generators import generate
 from agentdata.envs.task_check import RejectedTask, TaskFileReport
+from agentdata.envs.text_env import build_task, task_id
 from agentdata.schemas import JsonValue, TaskSpec
-from agentdata.schemas.hashing import content_hash
 
 MAX_TASK_FILE_BYTES = 512 * 1024**2
 _STANDALONE_LETTER = re.compile(r"(?<![A-Za-z])([A-Za-z])(?![A-Za-z])")
 _ARTICLES = frozenset({"a", "A", "I"})
-
-
-def build_task(
-    tid: str,
-    prompt: str,
-    *,
-    family: str | None,
-    difficulty: int | None,
-    metadata: dict[str, JsonValue],
-) -> TaskSpec:
-    """A TaskSpec whose hash covers all of its content."""
-    content: dict[str, JsonValue] = {
-        "id": tid,
-        "prompt": prompt,
-        "family": family,
-        "difficulty": difficulty,
-        "metadata": metadata,
-    }
-    return TaskSpec(
-        id=tid,
-        hash=content_hash(content),
-        prompt=prompt,
-        family=family,
-        difficulty=difficulty,
-        metadata=metadata,
-    )
 
 
 def procedural_task(family: str, difficulty: int, seed: int) -> TaskSpec:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from agentdata.envs.math.errors import TaskFileError
-from agentdata.envs.math.generators import DIFFICULTIES, FAMILY_NAMES, parse_task_id
+from agentdata.envs.math.generators import DIFFICULTIES, FAMILY_NAMES
 from agentdata.envs.math.tasks import check_task_file, load_task_file, procedural_task
+from agentdata.envs.text_env import parse_task_id
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -87,8 +88,8 @@ def test_procedural_ids_rebuild() -> None:
     for family in FAMILY_NAMES:
         for difficulty in DIFFICULTIES:
             task = procedural_task(family, difficulty, 12345)
-            assert parse_task_id(task.id) == (family, difficulty, 12345)
-            again = procedural_task(*parse_task_id(task.id))  # type: ignore[misc]
+            assert parse_task_id(task.id, FAMILY_NAMES) == (family, difficulty, 12345)
+            again = procedural_task(*parse_task_id(task.id, FAMILY_NAMES))  # type: ignore[misc]
             assert again == task
-    assert parse_task_id("linear-d9-s1") is None
-    assert parse_task_id("nope-d1-s1") is None
+    assert parse_task_id("linear-d9-s1", FAMILY_NAMES) is None
+    assert parse_task_id("nope-d1-s1", FAMILY_NAMES) is None
