@@ -8,8 +8,11 @@ stay out of it, so equal seeds and actions give equal infos.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+import gymnasium
 
 from agentdata.schemas import Failure, JsonValue, TaskSpec, Verdict
 from agentdata.schemas.hashing import canonical_json, text_hash
@@ -68,3 +71,17 @@ class ReportingEnv(Protocol):
 
     last_reset: ResetReport | None
     last_step: StepReport | None
+
+
+@runtime_checkable
+class TaskLister(Protocol):
+    """An environment that can name its tasks (every `TextEnv` can)."""
+
+    def list_tasks(self) -> Sequence[str] | None:
+        """Task ids when the source is finite (a task file), None for procedural sources."""
+
+
+def task_ids_of(env: gymnasium.Env[Any, Any]) -> Sequence[str] | None:
+    """The task ids of `env` (through its wrappers) when its source is finite, else None."""
+    inner = env.unwrapped
+    return inner.list_tasks() if isinstance(inner, TaskLister) else None

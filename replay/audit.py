@@ -2,11 +2,12 @@
 
 For every registered environment (or the ones asked for), a worker process records
 episodes driven by (a) seeded random actions sampled from the env's own action space and
-(b) the oracle policy, without and with mistakes (fail→fix cycles). Two workers run with
-different `PYTHONHASHSEED` values in separate processes; their canonical records
+(b) the oracle policy, without and with mistakes (fail→fix cycles), and replays each from
+its store (the replay's own re-execution). Two workers run with different `PYTHONHASHSEED`
+values in separate processes; their canonical records
 (`agentdata._canonical.canonical_episode`: everything but wall-clock fields) must be
-byte-identical. Gymnasium's `check_env` checks one step in one process; this checks whole
-episodes across processes.
+byte-identical, and every recording must replay identically. Gymnasium's `check_env`
+checks one step in one process; this checks whole episodes across processes.
 """
 
 from __future__ import annotations
@@ -21,19 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import gymnasium
 import numpy as np
 
 from agentdata._canonical import canonical_episode
 from agentdata._recorder import EpisodeMeta, Recorder
-from agentdata._runner import derive_seed, make_env, play_episode
-from agentdata.envs import register_envs
+from agentdata._runner import derive_seed, play_episode
+from agentdata.envs import make, register_envs
+from agentdata.envs.contract import task_ids_of
 from agentdata.errors import ReplayError
 from agentdata.policies import OraclePolicy
+from agentdata.replay._reexecute import load_recorded, reexecute, state_loader
 from agentdata.schemas import JsonValue
 from agentdata.schemas.hashing import canonical_json
-from agentdata.store import Store
-
-"""Episode fields that must match (ids, times and the package version are not content)."""
+from agentdata.store import MemorySink, Store
 
 KINDS = ("random", "oracle", "oracle-mistakes")
 HASH_SEEDS = ("0", "2718281")
@@ -114,6 +116,9 @@ def _compare(env_id: str, a: dict[str, Any], b: dict[str, Any]) -> EnvAudit:
         audit.error = str(error)
         return audit
     runs_a, runs_b = a.get("episodes", {}), b.get("episodes", {})
+    for side in (a, b):  # a recording its own replay does not reproduce
+        for key, found in sorted(side.get("replay", {}).items()):
+            audit.mismatches.append({"episode": key, **found})
     for key in sorted(set(runs_a) | set(runs_b)):
         ep_a, ep_b = runs_a.get(key), runs_b.get(key)
         audit.episodes += 1
@@ -143,12 +148,16 @@ def _first_difference(a: Any, b: Any) -> dict[str, JsonValue]:
 
 # -- worker (runs in a child process) ----------------------------------------------------
 def record_env(env_id: str, seeds: Sequence[int], store: Store) -> dict[str, Any]:
-    """Record every audit episode of `env_id`; key -> {"episode": ..., "steps": [...]}."""
-    env = make_env(env_id, {})
+    """Record every audit episode of `env_id`, then replay it from the store.
+
+    Returns {"episodes": key -> {"episode": ..., "steps": [...]}, "replay": key -> the first
+    difference between a recording and its replay (only episodes that differ)}.
+    """
+    env = make(env_id)
     rec = Recorder(env, store, env_id=env_id, env_kwargs={}, autoflush=False)
-    lister = getattr(env.unwrapped, "list_tasks", None)
-    task_ids = lister() if lister is not None else None
+    task_ids = task_ids_of(env)
     out: dict[str, Any] = {}
+    replay: dict[str, Any] = {}
     try:
         for seed in seeds:
             options = {"task_id": task_ids[seed % len(task_ids)]} if task_ids else None
@@ -164,9 +173,27 @@ def record_env(env_id: str, seeds: Sequence[int], store: Store) -> dict[str, Any
                 assert rec.episode is not None
                 out[key] = canonical_episode(rec.episode, rec.steps)
                 store.flush()
+                differs = _replay_difference(env, store, rec.episode.id)
+                if differs is not None:
+                    replay[key] = differs
     finally:
         rec.close()
-    return out
+    return {"episodes": out, "replay": replay}
+
+
+def _replay_difference(
+    env: gymnasium.Env[str, str], store: Store, episode_id: str
+) -> dict[str, JsonValue] | None:
+    """The first field where re-executing the stored episode differs from its recording."""
+    episode, steps = load_recorded(store, episode_id)
+    sink = MemorySink()
+    rec = Recorder(env, sink, env_id=episode.env_id, env_kwargs=episode.env_kwargs)
+    for replayed in reexecute(rec, episode, steps, load_state=state_loader(store, sink)):
+        if replayed.divergences:
+            first = replayed.divergences[0]
+            return {"step": first.step, "field": f"replay:{first.field}",
+                    "a": first.recorded, "b": first.replayed}  # fmt: skip
+    return None
 
 
 def _random_actions(rec: Recorder, seed: int) -> None:
@@ -190,7 +217,7 @@ def _worker() -> None:
         try:
             for env_id in spec["envs"]:
                 try:
-                    result[env_id] = {"episodes": record_env(env_id, spec["seeds"], store)}
+                    result[env_id] = record_env(env_id, spec["seeds"], store)
                 except Exception as exc:  # reported per env, the audit goes on
                     result[env_id] = {"error": f"{type(exc).__name__}: {exc}"}
         finally:

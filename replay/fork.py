@@ -16,9 +16,8 @@ from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata._runner import derive_seed, play_episode
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.policies import make_policy
-from agentdata.replay.diff import compare_steps, compare_values
-from agentdata.replay.rebuild import rebuild
-from agentdata.replay.replayer import load_recorded
+from agentdata.replay._reexecute import load_recorded, reexecute
+from agentdata.replay.rebuild import check_version, make_env_for
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
 
@@ -52,11 +51,11 @@ def fork_episode(
     agent = make_policy(policy, dict(policy_kwargs or {}))
     policy_seed = seed if seed is not None else derive_seed(parent.seed or 0, "fork", parent.id, at)
     new_id = f"ep-{uuid.uuid4().hex[:16]}"
-    rebuilt = rebuild(parent, allow_version_mismatch=allow_version_mismatch)
+    if not allow_version_mismatch:
+        check_version(parent)
+    env = make_env_for(parent.env_id, parent.env_kwargs)
     store.flush()  # the caller's own pending writes are not the fork's to discard
-    rec = Recorder(
-        rebuilt.env, store, env_id=parent.env_id, env_kwargs=parent.env_kwargs, autoflush=False
-    )
+    rec = Recorder(env, store, env_id=parent.env_id, env_kwargs=parent.env_kwargs, autoflush=False)
     try:
         rec.set_next_episode(
             EpisodeMeta(
@@ -69,9 +68,8 @@ def fork_episode(
                 fork_step=at,
             )
         )
-        obs, info = rec.reset(seed=parent.seed, options=rebuilt.options)
         try:
-            obs, info = _check_prefix(rec, parent, steps[:at], obs, info)
+            obs, info = _check_prefix(rec, parent, steps[:at])
         except BaseException:
             store.discard()
             rec.episode = None  # nothing of it was written: close() has nothing to end
@@ -86,31 +84,17 @@ def fork_episode(
 
 
 def _check_prefix(
-    rec: Recorder,
-    parent: EpisodeRecord,
-    prefix: list[StepRecord],
-    obs: str,
-    info: dict[str, Any],
+    rec: Recorder, parent: EpisodeRecord, prefix: list[StepRecord]
 ) -> tuple[str, dict[str, Any]]:
-    """Step through the parent's first steps, checking each; return the last obs and info."""
-    assert rec.episode is not None
-    for name, old, new in (
-        ("initial_observation", parent.initial_observation, obs),
-        ("initial_state", parent.initial_state, rec.episode.initial_state),
-    ):
-        found = compare_values(None, name, old, new)
-        if found is not None:
-            raise ForkDivergedError(f"fork of {parent.id}: reset differs in {name}\n{found.diff}")
-    for recorded in prefix:
-        obs, _r, _term, _trunc, info = rec.record_step(
-            recorded.action_raw,
-            policy_output=recorded.policy_output,
-            policy_s=recorded.latency.policy_s,
-        )
-        found_all = compare_steps(recorded, rec.steps[-1])
-        if found_all:
-            first = found_all[0]
+    """Reset as the parent was and re-execute its first steps, checking each; return the
+    last observation and info (where the policy goes on)."""
+    obs, info = "", {}
+    for replayed in reexecute(rec, parent, prefix):
+        if replayed.divergences:
+            first = replayed.divergences[0]
+            where = "reset" if first.step is None else f"step {first.step}"
             raise ForkDivergedError(
-                f"fork of {parent.id}: step {first.step} differs in {first.field}\n{first.diff}"
+                f"fork of {parent.id}: {where} differs in {first.field}\n{first.diff}"
             )
+        obs, info = replayed.observation, replayed.info
     return obs, info

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 import gymnasium
 
-from agentdata._runner import make_env
 from agentdata._version import package_version
-from agentdata.envs.registry import installed_env_ids
+from agentdata.envs.contract import task_ids_of
+from agentdata.envs.registry import installed_env_ids, make
 from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
 from agentdata.schemas.hashing import canonical_json
@@ -107,7 +107,7 @@ def check_version(episode: EpisodeRecord, current: str | None = None) -> None:
 def make_env_for(env_id: str, env_kwargs: dict[str, JsonValue]) -> gymnasium.Env[str, str]:
     """Make the environment; an unknown id or one whose code cannot load is typed."""
     try:
-        return make_env(env_id, env_kwargs)
+        return make(env_id, **env_kwargs)
     except UnknownEnvError as exc:
         installed = installed_env_ids() or "none"
         raise unreplayable(
@@ -137,8 +137,7 @@ def reset_to(env: gymnasium.Env[str, str], episode: EpisodeRecord) -> Rebuilt:
         attempts = [by_id]
     else:  # recorded before reset options were: the runner passed a task id only for finite
         # task lists, procedural envs draw the task from the seed; try both, likelier first
-        lister = getattr(env.unwrapped, "list_tasks", None)
-        finite = lister is not None and lister() is not None
+        finite = task_ids_of(env) is not None
         attempts = [by_id, None] if finite else [None, by_id]
     last_error = ""
     for options in attempts:

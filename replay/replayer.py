@@ -1,25 +1,24 @@
 """Replay: re-execute recorded episodes in rebuilt environments and diff every step.
 
-The policy is not re-run: the recorded action texts are fed back. Each step is re-recorded
-by a `Recorder` over a `MemorySink` (so the replayed record is built exactly as the original
-was) and compared field by field with the stored one. Nothing is written to the store.
+The policy is not re-run: the recorded action texts are fed back (`_reexecute.reexecute`).
+Each step is re-recorded by a `Recorder` over a `MemorySink` (so the replayed record is built
+exactly as the original was) and compared field by field with the stored one. Nothing is
+written to the store.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agentdata._recorder import Recorder
 from agentdata._version import package_version
-from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
-from agentdata.replay.diff import Divergence, compare_steps, compare_values
-from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for, reset_to
+from agentdata.errors import NotFoundError, UnreplayableError
+from agentdata.replay._reexecute import load_recorded, memory_recorder, reexecute, state_loader
+from agentdata.replay.diff import Divergence
+from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
-from agentdata.store import MemorySink
 from agentdata.store._reads import StoreReader
 
 ReplayStatus = Literal["identical", "diverged", "unreplayable"]
@@ -45,28 +44,6 @@ class ReplayResult:
     def first_divergence(self) -> Divergence | None:
         """The first differing field, in `STEP_FIELDS` order."""
         return self.divergences[0] if self.divergences else None
-
-
-def load_recorded(store: StoreReader, episode_id: str) -> tuple[EpisodeRecord, list[StepRecord]]:
-    """The episode and its steps; corrupt rows raise `UnreplayableError(corrupt_record)`."""
-    try:
-        episode = store.get_episode(episode_id)
-        steps = store.load_steps(episode_id)
-    except CorruptRecordError as exc:
-        raise UnreplayableError("corrupt_record", str(exc)) from exc
-    except NotFoundError as exc:
-        if "blob" not in str(exc):
-            raise
-        raise UnreplayableError("corrupt_record", str(exc)) from exc
-    indexes = [s.index for s in steps]
-    if indexes != list(range(len(steps))):
-        raise UnreplayableError("corrupt_record", f"step indexes are not 0..n-1: {indexes[:20]}")
-    if episode.finished and episode.num_steps != len(steps):
-        raise UnreplayableError(
-            "corrupt_record",
-            f"episode says {episode.num_steps} steps, the store holds {len(steps)}",
-        )
-    return episode, steps
 
 
 def replay_episode(
@@ -99,42 +76,15 @@ def replay_episode(
 def _replay_loaded(
     store: StoreReader, episode: EpisodeRecord, steps: list[StepRecord], cache: EnvCache
 ) -> ReplayResult:
-    env = cache.get(episode.env_id, episode.env_kwargs)
-    sink = MemorySink()
-    rec = Recorder(env, sink, env_id=episode.env_id, env_kwargs=episode.env_kwargs, autoflush=False)
+    rec, sink = memory_recorder(cache, episode)
     result = ReplayResult(
         episode.id, "identical", steps_recorded=len(steps), recorded_status=episode.status
     )
-    rebuilt = reset_to(rec, episode)
-    load_state = _state_loader(store, sink)
-    for name, old, new in (
-        ("initial_observation", episode.initial_observation, rebuilt.observation),
-        ("initial_state", episode.initial_state, rec.episode.initial_state if rec.episode else ""),
-    ):
-        found = compare_values(None, name, old, new, load_state)
-        if found is not None:
-            result.divergences.append(found)
-    if result.divergences:
-        result.status = "diverged"
-        return result
-    for recorded in steps:
-        try:
-            rec.step(recorded.action_raw)
-        except Exception as exc:  # the recording stepped on; the replay raised
-            result.divergences.append(
-                Divergence(
-                    recorded.index,
-                    "exception",
-                    None,
-                    f"{type(exc).__name__}: {exc}",
-                    f"replay raised {type(exc).__name__}: {exc}",
-                )
-            )
-            break
-        result.steps_replayed += 1
-        found_all = compare_steps(recorded, rec.steps[-1], load_state)
-        if found_all:
-            result.divergences.extend(found_all)
+    for replayed in reexecute(rec, episode, steps, load_state=state_loader(store, sink)):
+        if replayed.replayed is not None:
+            result.steps_replayed += 1
+        if replayed.divergences:
+            result.divergences.extend(replayed.divergences)
             break
     if result.divergences:
         result.status = "diverged"
@@ -145,19 +95,6 @@ def _replay_loaded(
             f"replay reproduced those {len(steps)} steps"
         )
     return result
-
-
-def _state_loader(store: StoreReader, sink: MemorySink) -> Callable[[str], JsonValue | None]:
-    def load(digest: str) -> JsonValue | None:
-        found = sink.state(digest)
-        if found is not None:
-            return found
-        try:
-            return json.loads(store.blob(digest))  # type: ignore[no-any-return]
-        except (NotFoundError, ValueError):
-            return None
-
-    return load
 
 
 def replay_many(

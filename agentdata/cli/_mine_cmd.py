@@ -13,7 +13,8 @@ from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
 from agentdata.errors import ConfigError, UnreplayableError
 from agentdata.mining import KINDS, MineRequest, Reexecute, mine
 from agentdata.mining._kinds import CYCLE_KINDS
-from agentdata.replay.rebuild import EnvCache, rebuild
+from agentdata.replay._reexecute import load_recorded, memory_recorder, reexecute
+from agentdata.replay.rebuild import EnvCache, check_version
 from agentdata.store import Store
 
 
@@ -24,23 +25,26 @@ def replay_reexecute(store: Store, cache: EnvCache) -> Reexecute:
     when the episode can no longer be rebuilt (task or package version changed, env gone).
     """
 
-    def reexecute(episode_id: str, last: int) -> list[tuple[bool, bool]] | None:
-        episode = store.get_episode(episode_id)
-        actions = [s.action_raw for s in store.load_steps(episode_id)[: last + 1]]
+    def judge(episode_id: str, last: int) -> list[tuple[bool, bool]] | None:
         try:
-            env = rebuild(episode, cache=cache).env
+            episode, steps = load_recorded(store, episode_id)
+            check_version(episode)
+            rec, _sink = memory_recorder(cache, episode)
+            judged: list[tuple[bool, bool]] = []
+            for replayed in reexecute(rec, episode, steps[: last + 1]):
+                step = replayed.replayed
+                if replayed.recorded is None:
+                    continue
+                if step is None:  # the replay raised: that step and the rest are unjudged
+                    break
+                label = None if step.verdict is None else step.verdict.label
+                judged.append((step.failure is None and label == "correct",
+                               step.failure is not None or label == "incorrect"))  # fmt: skip
         except UnreplayableError:
             return None
-        judged: list[tuple[bool, bool]] = []
-        for action in actions:
-            info: dict[str, Any] = env.step(action)[4]
-            verdict, failure = info.get("verdict"), info.get("failure")
-            label = None if verdict is None else verdict.label
-            judged.append((failure is None and label == "correct",
-                           failure is not None or label == "incorrect"))  # fmt: skip
         return judged
 
-    return reexecute
+    return judge
 
 
 def mine_cmd(
