@@ -25,7 +25,7 @@ from agentdata.envs.logic.formula import (
     negate,
     substitute,
 )
-from agentdata.envs.logic.rules import universal_prefix
+from agentdata.envs.logic.matching import universal_prefix
 
 MAX_FACTS = 400
 MAX_BINDINGS = 4096

@@ -8,8 +8,9 @@ import numpy as np
 
 from agentdata.envs.logic.formula import Atom, Bin, Formula, Not, Quant, conj, forall, implies
 from agentdata.envs.logic.generators import ANSWER_OF, Generated, GeneratorError
-from agentdata.envs.logic.ground import Theory, TruthTable, ground_sat
+from agentdata.envs.logic.ground import Theory, ground_sat
 from agentdata.envs.logic.sampling import chance, index, order, sample
+from agentdata.envs.logic.truthtable import TruthTable
 
 PEOPLE = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 TERMS = (

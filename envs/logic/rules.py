@@ -8,10 +8,9 @@ short reason otherwise. Rules that work under universal quantifiers (`hypothetic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from agentdata.envs.logic.formula import (
-    Atom,
     Bin,
     Formula,
     Not,
@@ -22,90 +21,9 @@ from agentdata.envs.logic.formula import (
     same,
     substitute,
 )
+from agentdata.envs.logic.matching import aligned_bodies, free_in, match, universal_prefix
 
 RuleCheck = Callable[[list[Formula], Formula], str | None]
-
-
-def match(
-    pattern: Formula, target: Formula, variables: frozenset[str], sub: dict[str, str] | None = None
-) -> dict[str, str] | None:
-    """A substitution of `variables` by constants that turns `pattern` into `target`."""
-    out = dict(sub or {})
-    return out if _match(pattern, target, variables, out, {}, frozenset()) else None
-
-
-def _match(
-    p: Formula,
-    t: Formula,
-    variables: frozenset[str],
-    sub: dict[str, str],
-    pairs: dict[str, str],
-    t_bound: frozenset[str],
-) -> bool:
-    if isinstance(p, Atom):
-        if not isinstance(t, Atom) or p.pred != t.pred or len(p.args) != len(t.args):
-            return False
-        for a, b in zip(p.args, t.args, strict=True):
-            if a in pairs:
-                if pairs[a] != b:
-                    return False
-            elif b in t_bound:
-                return False
-            elif a in variables:
-                if sub.setdefault(a, b) != b:
-                    return False
-            elif a != b:
-                return False
-        return True
-    if isinstance(p, Not):
-        return isinstance(t, Not) and _match(p.body, t.body, variables, sub, pairs, t_bound)
-    if isinstance(p, Bin):
-        return (
-            isinstance(t, Bin)
-            and p.op == t.op
-            and _match(p.left, t.left, variables, sub, pairs, t_bound)
-            and _match(p.right, t.right, variables, sub, pairs, t_bound)
-        )
-    if not isinstance(t, Quant) or p.kind != t.kind:
-        return False
-    inner = {**pairs, p.var: t.var}
-    return _match(p.body, t.body, variables - {p.var}, sub, inner, t_bound | {t.var})
-
-
-def universal_prefix(f: Formula) -> tuple[list[str], Formula]:
-    """The leading `∀` variables and the body under them."""
-    names: list[str] = []
-    while isinstance(f, Quant) and f.kind == "all":
-        names.append(f.var)
-        f = f.body
-    return names, f
-
-
-def _free_in(f: Formula, names: Sequence[str]) -> bool:
-    return bool(set(names) & {a for atom in _atoms(f) for a in atom.args})
-
-
-def _atoms(f: Formula) -> list[Atom]:
-    if isinstance(f, Atom):
-        return [f]
-    if isinstance(f, Not | Quant):
-        return _atoms(f.body)
-    return _atoms(f.left) + _atoms(f.right)
-
-
-def _aligned(cites: list[Formula], claim: Formula) -> tuple[list[Formula], Formula] | None:
-    """Strip the same number of leading `∀` from all formulas, renamed to the claim's names."""
-    names, body = universal_prefix(claim)
-    bodies: list[Formula] = []
-    for cite in cites:
-        cite_names, cite_body = universal_prefix(cite)
-        if len(cite_names) < len(names):
-            return None
-        extra = cite_names[len(names) :]
-        for var in reversed(extra):
-            cite_body = Quant("all", var, cite_body)
-        bodies.append(substitute(cite_body, dict(zip(cite_names, names, strict=False))))
-    return bodies, body
 
 
 def _count(n: int) -> Callable[[RuleCheck], RuleCheck]:
@@ -178,7 +96,7 @@ def universal_modus_ponens(cites: list[Formula], claim: Formula) -> str | None:
         if sub is None:
             continue
         result = substitute(body.right, sub)
-        if _free_in(result, [n for n in names if n not in sub]):
+        if free_in(result, [n for n in names if n not in sub]):
             continue
         if same(result, claim):
             return None
@@ -245,7 +163,7 @@ def disjunctive_syllogism(cites: list[Formula], claim: Formula) -> str | None:
 @_count(2)
 def hypothetical_syllogism(cites: list[Formula], claim: Formula) -> str | None:
     """From `A → B` and `B → C`, infer `A → C` (under a shared `∀` prefix)."""
-    aligned = _aligned(cites, claim)
+    aligned = aligned_bodies(cites, claim)
     if aligned is not None:
         (first, second), body = aligned
         for ab, bc in ((first, second), (second, first)):
@@ -260,7 +178,7 @@ def hypothetical_syllogism(cites: list[Formula], claim: Formula) -> str | None:
 @_count(1)
 def contraposition(cites: list[Formula], claim: Formula) -> str | None:
     """From `A → B`, infer `¬B → ¬A` (under a shared `∀` prefix)."""
-    aligned = _aligned(cites, claim)
+    aligned = aligned_bodies(cites, claim)
     if aligned is not None:
         (imp,), body = aligned
         if (
@@ -317,7 +235,7 @@ def biconditional_elim(cites: list[Formula], claim: Formula) -> str | None:
     """From `A ↔ B`, infer `A → B` or `B → A`; from `A ↔ B` and `A` (or `¬A`), infer `B`
     (or `¬B`), and symmetrically."""
     if len(cites) == 1:
-        aligned = _aligned(cites, claim)
+        aligned = aligned_bodies(cites, claim)
         if aligned is not None:
             (iff,), body = aligned
             if isinstance(iff, Bin) and iff.op == "iff":
