@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from agentdata.envs.code_repair.inject import Mutation, bug_report, difficulty_of, find_mutations
+from agentdata.envs.code_repair.bugreport import bug_report, difficulty_of
+from agentdata.envs.code_repair.inject import Mutation, find_mutations
 from agentdata.envs.code_repair.patches import apply_to_mapping, make_diff
 from agentdata.envs.code_repair.pytest_report import (
     PYTEST_REPORT_ARGS,

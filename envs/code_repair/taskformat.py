@@ -1,5 +1,8 @@
 """The code-repair task format (see TASKS.md): a directory with task.json, repo/ and hidden/.
 
+task.json's fields are the `Task` model (`taskmodel.py`); this module reads, hashes and
+writes whole task directories and suites.
+
 Loading reports every problem as a `TaskFormatError` naming the file and, where it applies,
 the field. The content hash covers task.json's fields, every file of repo/ and hidden/ and the
 reference patch, so two directories with the same content hash to the same value in any process.
@@ -11,11 +14,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from agentdata.envs.code_repair.sandbox import DEFAULT_IMAGE
+from agentdata.envs.code_repair.taskmodel import Task, relative_path
 from agentdata.errors import TaskError
 from agentdata.schemas.hashing import content_hash
 from agentdata.schemas.json_types import JsonValue
@@ -47,7 +51,6 @@ __all__ = [
 ]
 # Optional task.json fields added later: left out of the hash when unset, so old tasks keep theirs.
 _OPTIONAL_SINCE_V2 = ("editable", "protected", "plugins")
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 
 
 class TaskFormatError(TaskError):
@@ -71,98 +74,6 @@ class TaskJsonError(TaskFormatError):
 
 class SuiteError(TaskFormatError):
     """A suite directory is empty or has duplicate task ids."""
-
-
-def _relative(value: str, what: str) -> str:
-    pure = PurePosixPath(value)
-    if not value or pure.is_absolute() or ".." in pure.parts or "\\" in value:
-        raise ValueError(f"{what} must be a relative path inside the task directory")
-    return value
-
-
-class Task(BaseModel):
-    """The content of task.json."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str = Field(pattern=ID_PATTERN, description="Unique task id (also a safe file name).")
-    problem_statement: str = Field(min_length=1, description="What the agent is told.")
-    image: str = Field(min_length=1, description="Container image the tests run in.")
-    test_command: str = Field(
-        min_length=1,
-        description="Shell command run in the repo root; the grader appends pytest arguments "
-        "(--junitxml=PATH and optionally test ids).",
-    )
-    fail_to_pass: list[str] = Field(min_length=1, description="Tests failing before the fix.")
-    pass_to_pass: list[str] = Field(description="Tests passing before and after the fix.")
-    difficulty: int | None = Field(default=None, ge=1, description="1 = easiest.")
-    reference_patch: str | None = Field(
-        default=None, description="Path (relative to the task dir) of a unified diff fixing it."
-    )
-    setup: list[str] | None = Field(default=None, description="Shell commands run before tests.")
-    editable: list[str] | None = Field(
-        default=None,
-        description="Globs of the files whose changes are graded (default: every file that is "
-        "not protected); see protection.py for the glob syntax.",
-    )
-    protected: list[str] | None = Field(
-        default=None,
-        description="Globs whose changes are dropped from the graded patch (default: tests and "
-        "test configuration, protection.DEFAULT_PROTECTED; start-up hooks, compiled files and "
-        "conftest.py are always protected).",
-    )
-    plugins: list[str] | None = Field(
-        default=None,
-        description="pytest plugins the grade loads with `-p` (plugin autoload is off).",
-    )
-
-    @field_validator("fail_to_pass", "pass_to_pass")
-    @classmethod
-    def _node_ids(cls, ids: list[str]) -> list[str]:
-        for node_id in ids:
-            if "::" not in node_id or node_id.startswith(("/", "::")):
-                raise ValueError(f"{node_id!r} is not a pytest node id 'path.py::name'")
-        if len(set(ids)) != len(ids):
-            raise ValueError("duplicate test ids")
-        return ids
-
-    @field_validator("editable", "protected")
-    @classmethod
-    def _globs(cls, globs: list[str] | None) -> list[str] | None:
-        for glob in globs or []:
-            if not glob or glob.startswith(("/", "-")) or ".." in glob.split("/"):
-                raise ValueError(f"{glob!r} is not a repository-relative glob")
-        return globs
-
-    @field_validator("plugins")
-    @classmethod
-    def _plugin_names(cls, names: list[str] | None) -> list[str] | None:
-        for name in names or []:
-            if not all(part.isidentifier() for part in name.split(".")):
-                raise ValueError(f"{name!r} is not a plugin module name")
-        return names
-
-    @field_validator("reference_patch")
-    @classmethod
-    def _patch_path(cls, value: str | None) -> str | None:
-        return None if value is None else _relative(value, "reference_patch")
-
-    @field_validator("setup", mode="before")
-    @classmethod
-    def _setup_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value  # one command may be a string
-
-    @model_validator(mode="after")
-    def _disjoint(self) -> Task:
-        both = sorted(set(self.fail_to_pass) & set(self.pass_to_pass))
-        if both:
-            raise ValueError(f"tests in both fail_to_pass and pass_to_pass: {both}")
-        return self
-
-    def to_json(self) -> str:
-        """task.json text: fixed key order, two-space indent, trailing newline."""
-        data = self.model_dump(mode="json", exclude_none=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -311,7 +222,7 @@ def write_task(
         raise TaskFormatError(root, "give patch text exactly when it is set", "reference_patch")
     for base, files in ((root / REPO_DIR, repo), (root / HIDDEN_DIR, hidden or {})):
         for rel in sorted(files):
-            target = base / _relative(rel, "file path")
+            target = base / relative_path(rel, "file path")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[rel])
     (root / REPO_DIR).mkdir(parents=True, exist_ok=True)

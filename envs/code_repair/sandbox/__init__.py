@@ -9,13 +9,7 @@ with DockerSandboxPool(size=2) as pool:
         snap = box.snapshot()          # diff against the seeded repo + tree hash
 """
 
-from agentdata.envs.code_repair.sandbox.base import (
-    SANDBOX_ENV,
-    WORKSPACE,
-    ExecResult,
-    Sandbox,
-    resolve_path,
-)
+from agentdata.envs.code_repair.sandbox.base import Sandbox
 from agentdata.envs.code_repair.sandbox.bwrap_backend import BwrapConfig, BwrapSandbox
 from agentdata.envs.code_repair.sandbox.docker_backend import (
     DEFAULT_IMAGE,
@@ -35,6 +29,12 @@ from agentdata.envs.code_repair.sandbox.errors import (
 from agentdata.envs.code_repair.sandbox.lifecycle import LABEL_SANDBOX, reap_orphans
 from agentdata.envs.code_repair.sandbox.pool import DockerSandboxPool
 from agentdata.envs.code_repair.sandbox.snapshot import FileChange, WorkspaceSnapshot
+from agentdata.envs.code_repair.sandbox.workspace import (
+    SANDBOX_ENV,
+    WORKSPACE,
+    ExecResult,
+    resolve_path,
+)
 
 __all__ = [
     "DEFAULT_IMAGE",

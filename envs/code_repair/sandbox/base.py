@@ -1,4 +1,4 @@
-"""The sandbox interface every backend implements, and the results it returns.
+"""The sandbox interface every backend implements.
 
 A `Sandbox` is one isolated workspace (`/workspace` inside) seeded from a host directory.
 Backends implement three primitives (`_start_backend`, `_run`, `_close_backend`); file
@@ -9,23 +9,17 @@ paths, symlinks and diffs the same way — inside the sandbox, never on the host
 from __future__ import annotations
 
 import abc
-import io
-import posixpath
-import shlex
-import tarfile
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from agentdata.envs.code_repair.sandbox import execution as ex
 from agentdata.envs.code_repair.sandbox.errors import (
-    PathEscapeError,
     SandboxCrashedError,
     SandboxFileError,
-    SandboxFileNotFoundError,
     SandboxStateError,
 )
 from agentdata.envs.code_repair.sandbox.snapshot import (
@@ -36,73 +30,16 @@ from agentdata.envs.code_repair.sandbox.snapshot import (
     read_baseline,
     scan_request,
 )
-
-WORKSPACE = "/workspace"
-SANDBOX_UID = 1000
-SANDBOX_ENV: Mapping[str, str] = {
-    "PYTHONHASHSEED": "0",
-    "TZ": "UTC",
-    "LANG": "C.UTF-8",
-    "LC_ALL": "C.UTF-8",
-    "HOME": "/tmp",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PATH": "/usr/local/bin:/usr/bin:/bin",
-}
-DEFAULT_TIMEOUT_S = 60.0
-DEFAULT_MAX_OUTPUT_BYTES = 1 << 20
-MAX_READ_BYTES = 16 << 20
-# A command killed by the wrapper's watchdog exits with 128 + SIGKILL.
-KILLED_EXIT = 137
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    """What one command did. Never raised: hostile or broken code is data, not an error."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-    timed_out: bool = False
-    truncated: bool = False
-    duration_s: float = 0.0
-    oom_killed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """Exit status 0, within time and memory."""
-        return self.exit_code == 0 and not self.timed_out and not self.oom_killed
-
-
-def resolve_path(path: str) -> str:
-    """The absolute in-sandbox path of a workspace path, or `PathEscapeError`.
-
-    Accepts paths relative to the workspace and absolute ones under it. This is the lexical
-    check; symlinks are resolved again inside the sandbox by the file helpers.
-    """
-    if not isinstance(path, str) or not path or "\0" in path:
-        raise PathEscapeError(f"invalid workspace path: {path!r}")
-    joined = posixpath.normpath(posixpath.join(WORKSPACE, path))
-    if joined != WORKSPACE and not joined.startswith(WORKSPACE + "/"):
-        raise PathEscapeError(f"path escapes the workspace: {path!r}")
-    return joined
-
-
-def seed_tar(seed_dir: Path | None) -> bytes:
-    """A tar of `seed_dir`'s contents, in sorted order, owned by the sandbox user."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        if seed_dir is not None:
-            for p in sorted(seed_dir.rglob("*")):
-                info = tar.gettarinfo(str(p), arcname=p.relative_to(seed_dir).as_posix())
-                info.uid = info.gid = SANDBOX_UID
-                info.uname = info.gname = ""
-                info.mode |= 0o600 if info.isfile() else 0o700
-                if info.isfile():
-                    with p.open("rb") as fh:
-                        tar.addfile(info, fh)
-                else:
-                    tar.addfile(info)
-    return buf.getvalue()
+from agentdata.envs.code_repair.sandbox.workspace import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_TIMEOUT_S,
+    MAX_READ_BYTES,
+    WORKSPACE,
+    ExecResult,
+    raise_for_file_status,
+    resolve_path,
+    seed_tar,
+)
 
 
 class Sandbox(abc.ABC):
@@ -217,7 +154,7 @@ class Sandbox(abc.ABC):
                 timeout=30.0,
                 max_output_bytes=2 * max_bytes + 4,
             )
-        self._raise_for_file_status(res, path)
+        raise_for_file_status(res, path)
         if len(res.stdout.encode("utf-8", "surrogatepass")) > max_bytes:
             raise SandboxFileError(f"{path!r} is larger than {max_bytes} bytes")
         return res.stdout
@@ -229,7 +166,7 @@ class Sandbox(abc.ABC):
         with self._lock:
             self._check_live()
             res = self._run(["sh", "-c", ex.WRITE_SH, "sh", target], timeout=30.0, stdin=data)
-        self._raise_for_file_status(res, path)
+        raise_for_file_status(res, path)
 
     @property
     def base_tree_hash(self) -> str:
@@ -347,20 +284,3 @@ class Sandbox(abc.ABC):
             raise SandboxStateError("sandbox is closed")
         if not self._started:
             raise SandboxStateError("sandbox not started: call start() or use `with`")
-
-    @staticmethod
-    def _raise_for_file_status(res: ExecResult, path: str) -> None:
-        code = res.exit_code
-        if code == 0:
-            return
-        if code == ex.FILE_NOT_FOUND:
-            raise SandboxFileNotFoundError(f"no such file in the workspace: {path!r}")
-        if code == ex.FILE_ESCAPES:
-            raise PathEscapeError(f"path escapes the workspace: {path!r}")
-        if code == ex.FILE_NOT_REGULAR:
-            raise SandboxFileError(f"not a regular file: {path!r}")
-        if code == ex.FILE_WRITE_FAILED:
-            raise SandboxFileError(f"cannot write {path!r}: {res.stderr.strip()[-500:]}")
-        raise SandboxCrashedError(
-            f"file helper failed on {shlex.quote(path)} (exit {code}): {res.stderr[-500:]}"
-        )

@@ -24,17 +24,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agentdata.envs.code_repair.sandbox.base import (
+from agentdata.envs.code_repair.sandbox.base import Sandbox
+from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
+from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer, with_env
+from agentdata.envs.code_repair.sandbox.workspace import (
     DEFAULT_MAX_OUTPUT_BYTES,
     KILLED_EXIT,
     SANDBOX_ENV,
     SANDBOX_UID,
     WORKSPACE,
     ExecResult,
-    Sandbox,
 )
-from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
-from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer, with_env
 
 HOST_GRACE_S = 5.0
 

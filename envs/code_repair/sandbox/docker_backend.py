@@ -16,14 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agentdata.envs.code_repair.sandbox import lifecycle
-from agentdata.envs.code_repair.sandbox.base import (
-    DEFAULT_MAX_OUTPUT_BYTES,
-    KILLED_EXIT,
-    SANDBOX_UID,
-    WORKSPACE,
-    ExecResult,
-    Sandbox,
-)
+from agentdata.envs.code_repair.sandbox.base import Sandbox
 from agentdata.envs.code_repair.sandbox.docker_container import (
     DEFAULT_IMAGE,
     DockerConfig,
@@ -34,6 +27,13 @@ from agentdata.envs.code_repair.sandbox.docker_container import (
 from agentdata.envs.code_repair.sandbox.docker_io import pump
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError
 from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer, with_env
+from agentdata.envs.code_repair.sandbox.workspace import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    KILLED_EXIT,
+    SANDBOX_UID,
+    WORKSPACE,
+    ExecResult,
+)
 
 __all__ = ["DEFAULT_IMAGE", "DockerConfig", "DockerSandbox", "docker_client"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentdata.envs.code_repair.sandbox import lifecycle
-from agentdata.envs.code_repair.sandbox.base import SANDBOX_ENV, SANDBOX_UID, WORKSPACE
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
+from agentdata.envs.code_repair.sandbox.workspace import SANDBOX_ENV, SANDBOX_UID, WORKSPACE
 
 DEFAULT_IMAGE = "agentdata-sandbox:py3"
 

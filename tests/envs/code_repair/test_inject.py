@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from agentdata.envs.code_repair.inject import (
-    MutationKind,
-    bug_report,
-    difficulty_of,
-    find_mutations,
-)
+from agentdata.envs.code_repair.bugreport import bug_report, difficulty_of
+from agentdata.envs.code_repair.inject import MutationKind, find_mutations
 from agentdata.envs.code_repair.patches import apply_to_mapping, make_diff
 
 SOURCE = '''"""Module docstring with 1 + 2."""
