@@ -18,7 +18,6 @@ from typing import Any
 from agentdata._recorder import Recorder
 from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
 from agentdata.replay.diff import (
-    RESET_FIELDS,
     Divergence,
     StateLoader,
     compare_steps,
@@ -97,10 +96,11 @@ def reexecute(
     rebuilt = reset_to(rec, episode)
     assert rec.episode is not None
     reset = Replayed(None, None, rebuilt.observation, rebuilt.info)
-    for name, new in zip(
-        RESET_FIELDS, (rebuilt.observation, rec.episode.initial_state), strict=True
+    for name, old, now in (
+        ("initial_observation", episode.initial_observation, rebuilt.observation),
+        ("initial_state", episode.initial_state, rec.episode.initial_state),
     ):
-        found_div = compare_values(None, name, getattr(episode, name), new, load_state)
+        found_div = compare_values(None, name, old, now, load_state)
         if found_div is not None:
             reset.divergences.append(found_div)
     yield reset

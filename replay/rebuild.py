@@ -16,7 +16,7 @@ from typing import Any, Literal
 import gymnasium
 
 from agentdata._version import package_version
-from agentdata.envs.contract import task_ids_of
+from agentdata.envs.contract import ReportingEnv, task_ids_of
 from agentdata.envs.registry import installed_env_ids, make
 from agentdata.errors import ConfigError, UnknownEnvError, UnreplayableError
 from agentdata.schemas import EpisodeRecord, JsonValue, TaskSpec
@@ -146,9 +146,10 @@ def reset_to(env: gymnasium.Env[str, str], episode: EpisodeRecord) -> Rebuilt:
         except Exception as exc:
             last_error = f"{type(exc).__name__}: {exc}"
             continue
-        task = info.get("task")
-        if not isinstance(task, TaskSpec):
-            raise unreplayable("env_unavailable", f"{episode.env_id} reset gave no TaskSpec")
+        report = env.unwrapped.last_reset if isinstance(env.unwrapped, ReportingEnv) else None
+        if report is None:
+            raise unreplayable("env_unavailable", f"{episode.env_id} reset reported no task")
+        task = report.task
         if task.id != episode.task_id:
             last_error = f"reset with seed {episode.seed} loaded task {task.id!r}"
             continue

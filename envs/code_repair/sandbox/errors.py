@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from agentdata.errors import SandboxError
-
-__all__ = [
-    "PathEscapeError",
-    "SandboxCrashedError",
-    "SandboxError",
-    "SandboxFileError",
-    "SandboxFileNotFoundError",
-    "SandboxStateError",
-    "SandboxUnavailableError",
-]
+from agentdata.errors import SandboxError as SandboxError  # the root, re-exported
 
 
 class SandboxUnavailableError(SandboxError):

@@ -13,7 +13,6 @@ import atexit
 import collections
 import threading
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from agentdata.envs.code_repair.sandbox import lifecycle
@@ -172,10 +171,5 @@ class DockerSandboxPool:
     def __enter__(self) -> DockerSandboxPool:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
