@@ -25,8 +25,7 @@ from agentdata.replay.diff import (
 )
 from agentdata.replay.rebuild import EnvCache, reset_to
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
-from agentdata.store import MemorySink
-from agentdata.store._reads import StoreReader
+from agentdata.store import MemorySink, Store
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Replayed:
     """Every differing env-produced field of this step (empty: identical)."""
 
 
-def load_recorded(store: StoreReader, episode_id: str) -> tuple[EpisodeRecord, list[StepRecord]]:
+def load_recorded(store: Store, episode_id: str) -> tuple[EpisodeRecord, list[StepRecord]]:
     """The episode and its steps; corrupt rows raise `UnreplayableError(corrupt_record)`."""
     try:
         episode = store.get_episode(episode_id)
@@ -125,7 +124,7 @@ def reexecute(
         yield Replayed(recorded, replayed, obs, info, compare_steps(recorded, replayed, load_state))
 
 
-def state_loader(store: StoreReader, sink: MemorySink) -> StateLoader:
+def state_loader(store: Store, sink: MemorySink) -> StateLoader:
     """Snapshots by hash: the replay's own (in `sink`) first, then the store's blobs."""
 
     def load(digest: str) -> JsonValue | None:

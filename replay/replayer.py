@@ -19,7 +19,7 @@ from agentdata.replay._reexecute import load_recorded, memory_recorder, reexecut
 from agentdata.replay.diff import Divergence
 from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
-from agentdata.store._reads import StoreReader
+from agentdata.store import Store
 
 ReplayStatus = Literal["identical", "diverged", "unreplayable"]
 
@@ -47,7 +47,7 @@ class ReplayResult:
 
 
 def replay_episode(
-    store: StoreReader,
+    store: Store,
     episode_id: str,
     *,
     cache: EnvCache | None = None,
@@ -74,7 +74,7 @@ def replay_episode(
 
 
 def _replay_loaded(
-    store: StoreReader, episode: EpisodeRecord, steps: list[StepRecord], cache: EnvCache
+    store: Store, episode: EpisodeRecord, steps: list[StepRecord], cache: EnvCache
 ) -> ReplayResult:
     rec, sink = memory_recorder(cache, episode)
     result = ReplayResult(
@@ -98,7 +98,7 @@ def _replay_loaded(
 
 
 def replay_many(
-    store: StoreReader,
+    store: Store,
     ids: Sequence[str],
     *,
     allow_version_mismatch: bool = False,
