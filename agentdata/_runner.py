@@ -4,11 +4,17 @@ Plan: slot `s` of a run is sample `s % N` of task `s // N` (N = samples per task
 reset seed derives from the run seed and the task index, so all samples of a task see the
 same task; the policy's seed derives from the slot. Re-running a run id resumes: finished
 slots are kept, episodes whose process died are marked `incomplete` and their slots re-run.
+Several workers (processes, hosts, Ray actors) given one run id share it: each claims
+unstarted slots under a lease before starting them (`agentdata.store._slots`), so every slot
+is finished once; a worker out of slots waits while others hold some, and takes over the
+slots of one that died.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,8 +30,9 @@ from agentdata._version import package_version
 from agentdata.envs import make
 from agentdata.errors import ConfigError, RunMismatchError
 from agentdata.policies import Policy, make_policy
-from agentdata.schemas import FINISHED_STATUSES, PolicySpec, RunRecord, TaskSpec
+from agentdata.schemas import PolicySpec, RunRecord, TaskSpec
 from agentdata.store import Store
+from agentdata.store._slots import Heartbeat, SlotLeases
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,12 @@ class RolloutConfig:
     samples_per_task: int = 1
     concurrency: int = 1
     run_id: str | None = None
+    lease_s: float = 120.0
+    """Seconds a worker's claim on a slot lasts unless its heartbeat renews it (a dead
+    worker's slots are taken over after this; at once when it was a process of this host)."""
+
+
+log = logging.getLogger("agentdata.runner")
 
 
 def derive_seed(seed: int, *labels: object) -> int:
@@ -68,33 +81,36 @@ def run_rollouts(
     straggler_s: float = STRAGGLER_WAIT_S,
     policy: Policy | None = None,
 ) -> str:
-    """Run (or resume) the rollout described by `config`; returns the run id.
+    """Run (or resume, or join) the rollout described by `config`; returns the run id.
 
-    Env steps run in worker threads beside generation (see `agentdata._pipeline`). `policy`,
-    when given, is used instead of building `config.policy` (e.g. to reuse a loaded
-    engine); the run records its `spec()`, and it is closed at the end like a built one.
+    Env steps run in worker threads beside generation (see `agentdata._pipeline`). Each
+    episode's slot is claimed in the store before it starts, so workers given the same
+    `run_id` split the run; this one returns when every slot is finished. `policy`, when
+    given, is used instead of building `config.policy` (e.g. to reuse a loaded engine); the
+    run records its `spec()`, and it is closed at the end like a built one.
     """
     if config.episodes < 0 or config.samples_per_task < 1 or config.concurrency < 1:
         raise ConfigError("episodes >= 0, samples_per_task >= 1 and concurrency >= 1 required")
+    if config.lease_s <= 0:
+        raise ConfigError("lease_s must be > 0")
     if policy is None:
         policy = make_policy(config.policy, dict(config.policy_kwargs))
-    run = _open_run(store, config, policy.spec())
-    store.mark_incomplete(run.id)
-    slots_done: set[int] = set()
-    attempts: dict[int, int] = {}
-    for ep in store.episodes(run.id):
-        attempts[ep.slot] = attempts.get(ep.slot, 0) + 1
-        if ep.status in FINISHED_STATUSES:
-            slots_done.add(ep.slot)
-    todo = [s for s in range(config.episodes) if s not in slots_done]
-    total, done = config.episodes, config.episodes - len(todo)
+    try:
+        run = _open_run(store, config, policy.spec())
+        leases = store.slot_leases(run.id, lease_s=config.lease_s)
+        leases.plan(config.episodes)
+        total = config.episodes
+        done = total - leases.unfinished(total)
+    except BaseException:
+        policy.close()
+        raise
     if on_progress:
         on_progress(done, total)
-    if not todo:
+    if done == total:
         policy.close()
         return run.id
 
-    workers = min(config.concurrency, len(todo))
+    workers = min(config.concurrency, total - done)
     shared = LockedStore(store)
     envs = [make_env(config.env_id, config.env_kwargs) for _ in range(workers)]
     recorders = [
@@ -111,17 +127,23 @@ def run_rollouts(
     pool = ThreadPoolExecutor(max_workers=workers)
     idle = list(recorders)
     active: list[Active] = []
-    queue = list(reversed(todo))
-    progress = {"done": done}
+    claimed: list[tuple[int, int]] = []
+    state = {"done": done, "exhausted": False}
 
     def start_next() -> Active | bool | None:
-        if not (queue and idle):
+        if not idle or state["exhausted"]:
             return False
+        if not claimed:  # one short write transaction claims a slot for each free worker
+            claimed.extend(leases.claim(len(idle), total))
+            if not claimed:
+                state["exhausted"] = True  # look again only when this worker is idle
+                return False
         rec = idle.pop()
-        started = _start_episode(rec, policy, run, config, queue.pop(), attempts, task_ids)
+        slot, attempt = claimed.pop(0)
+        started = _start_episode(rec, policy, run, config, slot, attempt, task_ids)
         if started is None:
             idle.append(rec)
-            progress["done"] += 1
+            state["done"] += 1
         else:
             active.append(started)
         return started
@@ -132,21 +154,57 @@ def run_rollouts(
             active.remove(item)
             policy.end(item.key)
             idle.append(item.recorder)
-        progress["done"] += len(finished)
+        state["done"] += len(finished)
         if on_progress:
-            on_progress(progress["done"], total)
+            on_progress(min(state["done"], total), total)
 
+    def when_idle() -> bool:
+        return _wait_for_others(leases, total, config.lease_s, state, on_progress)
+
+    heartbeat = Heartbeat(leases)
     try:
-        drive(policy, pool, start_next, on_round, straggler_s=straggler_s)
+        drive(policy, pool, start_next, on_round, straggler_s=straggler_s, when_idle=when_idle)
     finally:
         pool.shutdown(wait=True)
         for item in active:
             item.recorder.crash("runner stopped")
-        shared.flush()
-        for rec in recorders:
-            rec.close()
-        policy.close()
+        try:
+            shared.flush()
+            for rec in recorders:
+                rec.close()
+        finally:
+            heartbeat.stop()
+            _release(leases)
+            policy.close()
     return run.id
+
+
+def _wait_for_others(
+    leases: SlotLeases,
+    total: int,
+    lease_s: float,
+    state: dict[str, Any],
+    on_progress: Callable[[int, int], None] | None,
+) -> bool:
+    """This worker is idle and found no free slot: True (after a pause) to look again while
+    some slot is unfinished (another worker holds it, or may die and leave it), else False."""
+    left = leases.unfinished(total)
+    state["done"], state["exhausted"] = total - left, False
+    if on_progress:
+        on_progress(total - left, total)
+    if left == 0:
+        return False
+    time.sleep(min(1.0, lease_s / 4))
+    return True
+
+
+def _release(leases: SlotLeases) -> None:
+    # Everything this worker started is finished and flushed by now; a release that fails
+    # (the database went away) only delays the others until the lease runs out.
+    try:
+        leases.release()
+    except Exception as exc:
+        log.warning("could not release slot leases of run %s: %s", leases.run_id, exc)
 
 
 def _open_run(store: Store, config: RolloutConfig, spec: PolicySpec) -> RunRecord:
@@ -162,10 +220,8 @@ def _open_run(store: Store, config: RolloutConfig, spec: PolicySpec) -> RunRecor
         package_version=package_version(),
         created_at=datetime.now(UTC).replace(tzinfo=None),
     )
-    existing = store.get_run(run_id)
-    if existing is None:
-        store.create_run(wanted)
-        return wanted
+    # workers joining one run may race to create it: the first insert wins, all check it
+    existing = store.get_run(run_id) or store.create_run(wanted)
     for name in ("env_id", "env_kwargs", "policy", "seed", "samples_per_task"):
         if getattr(existing, name) != getattr(wanted, name):
             raise RunMismatchError(
@@ -181,12 +237,10 @@ def _start_episode(
     run: RunRecord,
     config: RolloutConfig,
     slot: int,
-    attempts: dict[int, int],
+    attempt: int,
     task_ids: Sequence[str] | None,
 ) -> Active | None:
     task_index, sample_index = divmod(slot, config.samples_per_task)
-    attempt = attempts.get(slot, 0)
-    attempts[slot] = attempt + 1
     episode_id = episode_id_for(run.id, slot, attempt)
     reset_seed = derive_seed(config.seed, "task", task_index)
     policy_seed = derive_seed(config.seed, "policy", slot)

@@ -144,6 +144,17 @@ class SlotLeases:
                 ).scalar_one()
             )
 
+    def unfinished(self, n_slots: int) -> int:
+        """Slots below `n_slots` without a finished episode (held by anyone, or by nobody)."""
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(
+                        Slot.run_id == self.run_id, Slot.slot < n_slots, ~self._finished()
+                    )
+                ).scalar_one()
+            )
+
     def renew(self) -> None:
         """Extend the lease of every slot this worker holds."""
         with self.engine.begin() as conn:

@@ -6,10 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections import Counter
+from dataclasses import replace
 
+from sqlalchemy import select
+
+from agentdata import EpisodeMeta, Recorder, RolloutConfig, run_rollouts
+from agentdata._runner import episode_id_for, make_env
+from agentdata.schemas import FINISHED_STATUSES
 from agentdata.store import Store
 from agentdata.store._engine import current_revision
-from agentdata.store._models import SCHEMA_VERSION
+from agentdata.store._models import SCHEMA_VERSION, Slot
 from agentdata.store._slots import _HOST, SlotLeases
 
 OPEN_STORE = "import sys; from agentdata.store import Store; Store.open(sys.argv[1]).close()"
@@ -40,6 +48,92 @@ def test_many_processes_create_one_store(store_url: str) -> None:
     assert [p.returncode for p in done] == [0] * 8, [p.stderr[-2000:] for p in done]
     store = Store.open(store_url)
     assert current_revision(store.engine) == SCHEMA_VERSION
+    store.close()
+
+
+def test_workers_on_a_fresh_store_and_one_shared_run(store_url: str) -> None:
+    done = _all([_rollout(store_url, "shared", 16)] * 4)
+    assert [p.returncode for p in done] == [0] * 4, [p.stderr[-2000:] for p in done]
+    store = Store.open(store_url)
+    episodes = store.episodes("shared")
+    finished = [e for e in episodes if e.status in FINISHED_STATUSES]
+    assert sorted(e.slot for e in finished) == list(range(16))  # none lost, none twice
+    assert len({e.id for e in episodes}) == len(episodes)
+    assert len(finished) == 16
+    for ep in finished:
+        assert [s.index for s in store.load_steps(ep.id)] == list(range(ep.num_steps))
+    store.close()
+
+
+def test_a_killed_worker_leaves_its_slots_to_the_others(store_url: str) -> None:
+    Store.open(store_url).close()
+    cmd = _rollout(store_url, "k", 12)
+    victim = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = Store.open(store_url)
+    deadline = time.monotonic() + 300
+    while not _holds_a_slot(store, "k", victim.pid):  # it has claimed a slot
+        assert victim.poll() is None and time.monotonic() < deadline, victim.communicate()
+        time.sleep(0.02)
+    others = [
+        subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in [cmd] * 2
+    ]
+    victim.kill()  # mid-episode: the others take its slots over (its process is gone)
+    victim.communicate()
+    for proc in others:
+        _out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+    finished = Counter(e.slot for e in store.episodes("k") if e.status in FINISHED_STATUSES)
+    assert sorted(finished) == list(range(12)) and set(finished.values()) == {1}
+    with store.engine.connect() as conn:  # the others released theirs; the dead one could not
+        owners = set(conn.scalars(select(Slot.owner).where(Slot.run_id == "k")))
+        claims = list(conn.scalars(select(Slot.attempts).where(Slot.run_id == "k")))
+    assert max(claims) == 2  # the slot the victim held was claimed again
+    assert {o.split(":")[1] for o in owners if o is not None} <= {str(victim.pid)}
+    store.close()
+
+
+def _holds_a_slot(store: Store, run: str, pid: int) -> bool:
+    with store.engine.connect() as conn:
+        owners = conn.scalars(select(Slot.owner).where(Slot.run_id == run))
+        return any(o is not None and o.split(":")[1] == str(pid) for o in owners)
+
+
+def _dead_pid() -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_dead_and_expired_leases_are_taken_over(store_url: str) -> None:
+    store = Store.open(store_url)
+    cfg = RolloutConfig(env_id="agentdata/Math-v0", policy="oracle", episodes=6, run_id="r")
+    run_rollouts(store, replace(cfg, episodes=0))  # creates the run, plans nothing
+    # a worker of this host that died after claiming slots 0-2 and starting slot 0
+    dead = SlotLeases(store.engine, "r", owner=f"{_HOST}:{_dead_pid()}:dead")
+    dead.plan(6)
+    assert dead.claim(3, 6) == [(0, 0), (1, 0), (2, 0)]
+    rec = Recorder(make_env("agentdata/Math-v0", {}), store, env_id="agentdata/Math-v0")
+    rec.set_next_episode(EpisodeMeta(episode_id=episode_id_for("r", 0, 0), run_id="r"))
+    rec.reset(seed=1)
+    rec.step("garbage")
+    rec.env.close()
+    # a worker elsewhere whose lease ran out (it took slot 0 over from the dead one)
+    assert SlotLeases(store.engine, "r", lease_s=1e-6, owner="elsewhere:1:x").claim(1, 6) == [
+        (0, 1)
+    ]
+
+    run_rollouts(store, cfg)
+    finished = [e for e in store.episodes("r") if e.status in FINISHED_STATUSES]
+    assert sorted(e.slot for e in finished) == list(range(6))
+    left = store.get_episode(episode_id_for("r", 0, 0))
+    assert (left.status, left.num_steps) == ("incomplete", 1)
+    assert episode_id_for("r", 0, 2) in {e.id for e in finished}  # the third claim of slot 0
+    with store.engine.connect() as conn:
+        owners = set(conn.scalars(select(Slot.owner).where(Slot.run_id == "r")))
+    assert owners == {None}  # a worker that ends releases its leases
     store.close()
 
 
