@@ -43,7 +43,7 @@ def rollout(
         str | None, typer.Option("--ray-address", help="Ray cluster address (default: local).")
     ] = None,
     ray_workers: Annotated[
-        int, typer.Option("--ray-workers", help="Ray env workers (1 for now).")
+        int, typer.Option("--ray-workers", help="Ray env workers sharing the run.")
     ] = 1,
     db: DbOption = None,
     json_out: JsonFlag = False,
