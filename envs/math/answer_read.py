@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agentdata.envs.math.answer_words import boxed_content, strip_words
 from agentdata.envs.math.errors import AnswerParseError, ExactError
 from agentdata.envs.math.exact import Node, parse
 from agentdata.envs.math.latex import to_plain
@@ -102,36 +103,16 @@ _DROP = re.compile(r"\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|\\!|\\\$|\$
 _DIGIT_SPACE = re.compile(r"(?<=\d)\\,(?=\d{3})")
 _CHOICE = re.compile(r"^(?:\\text(?:bf)?\s*\{\s*)?\(?\s*([A-E])\s*\)?(?:\s*\})?$")
 _CHOICE_PREFIX = re.compile(r"^(?:\\text(?:bf)?\s*\{\s*)?\(([A-E])\)")
+_OTHER_CHOICE = re.compile(r"\(\s*[A-E]\s*\)|(?<![A-Za-z])[A-E](?![A-Za-z])")
 _TEXT_WORD = re.compile(r"^\\(?:text|mbox|textbf|mathrm)\s*\{\s*([A-Za-z][A-Za-z '\-]*)\}$")
 _PLAIN_WORD = re.compile(r"^[A-Za-z]{3,}(?: [A-Za-z]+)*$")
 _BASED = re.compile(r"^([0-9A-Za-z]+)_\{?(\d{1,2})\}?$")
 _MATRIX = re.compile(r"^\\begin\{([pbBvV]?matrix)\}(.*)\\end\{\1\}$", re.S)
-_UNITS = re.compile(r"(?:\s+[A-Za-z][A-Za-z.]+(?:\^\(?\d\)?)?)+$")
-_LEADING_WORDS = re.compile(r"^(?:[A-Za-z]{2,}\s+)+(?=[-\d.(π])")
 _LETTERS = re.compile(r"[A-Za-z]{3,}")
 _IMAG = re.compile(r"(?<![A-Za-z])i(?![A-Za-z])")
 _SEPARATORS = (r"\cup", "∪")
 _WORD_SPLIT = re.compile(r"\s+(?:and|or)\s+|\\text\s*\{\s*(?:and|or|,)\s*\}|\\quad|;")
 _OPEN, _CLOSE = "([{", ")]}"
-
-
-def boxed_content(text: str) -> str | None:
-    """Content of the last `\\boxed{...}` / `\\fbox{...}` (balanced braces), or None."""
-    start = max(text.rfind("\\boxed"), text.rfind("\\fbox"))
-    if start < 0:
-        return None
-    brace = text.find("{", start)
-    if brace < 0:
-        return None
-    depth = 0
-    for pos in range(brace, len(text)):
-        if text[pos] == "{":
-            depth += 1
-        elif text[pos] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[brace + 1 : pos]
-    return None
 
 
 def clean(text: str) -> str:
@@ -183,16 +164,22 @@ def _encloses(text: str) -> bool:
 
 
 def choice_of(text: str) -> str | None:
-    """The multiple-choice letter of an answer (`\\text{(B)}`, `(B) 12`, `B`), or None."""
+    """The multiple-choice letter of an answer (`\\text{(B)}`, `(B) 12`, `B`), or None; None
+    also when another letter follows the first (`(A) or (B)` hedges)."""
     cleaned = clean(text)
-    match = _CHOICE.match(cleaned) or _CHOICE_PREFIX.match(cleaned)
+    match = _CHOICE.match(cleaned)
+    if (
+        match is None
+        and (match := _CHOICE_PREFIX.match(cleaned)) is not None
+        and _OTHER_CHOICE.search(cleaned[match.end() :])
+    ):
+        return None
     return match.group(1) if match else None
 
 
 def _scalar(text: str) -> Scalar:
     plain = to_plain(text).replace("⦃", "(").replace("⦄", ")")
-    plain = _UNITS.sub("", plain.strip()).strip()
-    plain = _LEADING_WORDS.sub("", plain).strip().rstrip("%").strip()
+    plain = strip_words(plain.strip()).rstrip("%").strip()
     if not plain:
         raise AnswerParseError(f"no value in {text!r}")
     if (word := _LETTERS.search(plain)) is not None:  # `five` is a word, not f*i*v*e

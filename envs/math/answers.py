@@ -37,11 +37,11 @@ from agentdata.envs.math.answer_read import (
     Scalar,
     Union,
     Word,
-    boxed_content,
     choice_of,
     clean,
     read_answer,
 )
+from agentdata.envs.math.answer_words import boxed_content
 from agentdata.envs.math.errors import AnswerParseError, ExactDomainError, ExactLimitError
 from agentdata.envs.math.exact import Node, evaluate, literal_places, variables
 
