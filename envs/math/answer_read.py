@@ -112,6 +112,7 @@ _LETTERS = re.compile(r"[A-Za-z]{3,}")
 _IMAG = re.compile(r"(?<![A-Za-z])i(?![A-Za-z])")
 _SEPARATORS = (r"\cup", "∪")
 _WORD_SPLIT = re.compile(r"\s+(?:and|or)\s+|\\text\s*\{\s*(?:and|or|,)\s*\}|\\quad|;")
+_PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|±")
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -245,6 +246,11 @@ def _read(text: str, depth: int, words: bool = False) -> Answer:
     pieces = [p for chunk in split_top(text, ",") for p in _WORD_SPLIT.split(chunk)]
     if len(pieces) > 1:
         return Group("list", _items(pieces, depth))
+    if len(pm := _PLUS_MINUS.findall(text)) == 1:  # `a \pm b`: the two solutions a + b, a - b
+        plus, minus = (_PLUS_MINUS.sub(sign, text) for sign in ("+", "-"))
+        return Group("list", (_read(plus, depth + 1), _read(minus, depth + 1)))
+    if pm:
+        raise AnswerParseError("more than one \\pm in an answer")
     if (interval := inequality_interval(text)) is not None:  # `x \geq 3`: [3, \infty)
         return _read(interval, depth + 1)
     sides = split_top(text, "=")

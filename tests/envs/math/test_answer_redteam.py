@@ -81,7 +81,7 @@ def test_unicode_digits_are_their_value_and_invisible_characters_unreadable() ->
         compare("\u200b5", "5")
 
 
-def test_free_form_hedge_between_boxes_is_a_format_error(tmp_path: Path) -> None:
+def test_free_form_hedge_between_boxes_or_answer_lines_is_a_format_error(tmp_path: Path) -> None:
     path = tmp_path / "tasks.jsonl"
     path.write_text(json.dumps({"id": "t", "problem": "What is 1 + 1?", "answer": "2"}) + "\n")
     env = MathEnv(tasks=str(path))
@@ -90,7 +90,9 @@ def test_free_form_hedge_between_boxes_is_a_format_error(tmp_path: Path) -> None
         _, reward, terminated, _, info = env.step("It is \\boxed{3} or maybe \\boxed{2}.")
         assert (reward, terminated) == (0.0, False)
         assert info["verdict"].error_type == "format_error"
-        _, reward, terminated, _, info = env.step("It is \\boxed{2}.")
+        _, reward, terminated, _, info = env.step("answer: 3\nanswer: 2")
+        assert info["verdict"].error_type == "format_error"
+        _, reward, terminated, _, info = env.step("It is \\boxed{2}.\nanswer: 2")
         assert (reward, terminated) == (1.0, True)
     finally:
         env.close()

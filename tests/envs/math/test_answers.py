@@ -103,6 +103,7 @@ RULES = [
     ("bound on the left", ("3 > x", "(-\\infty, 3)"), ("3 < x", "(-\\infty, 3)")),
     ("two-sided inequality", ("1 \\le x < 2", "[1, 2)"), ("1 < x < 2", "[1, 2)")),
     ("an inequality is not a value", ("x = 2", "2"), ("x \\geq 2", "2")),
+    ("plus-minus is two solutions", ("2, -2", "\\pm 2"), ("2", "\\pm 2")),
 ]
 
 
