@@ -28,9 +28,10 @@ from agentdata._pipeline import STRAGGLER_WAIT_S, Active, LockedStore, act, driv
 from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata._version import package_version
 from agentdata.envs import make
+from agentdata.envs.contract import ReportingEnv, task_ids_of
 from agentdata.errors import ConfigError, RunMismatchError
 from agentdata.policies import Policy, make_policy
-from agentdata.schemas import PolicySpec, RunRecord, TaskSpec
+from agentdata.schemas import PolicySpec, RunRecord
 from agentdata.store import Store
 from agentdata.store._slots import Heartbeat, SlotLeases
 
@@ -123,7 +124,7 @@ def run_rollouts(
         )
         for e in envs
     ]
-    task_ids = envs[0].unwrapped.list_tasks() if hasattr(envs[0].unwrapped, "list_tasks") else None
+    task_ids = task_ids_of(envs[0])
     pool = ThreadPoolExecutor(max_workers=workers)
     idle = list(recorders)
     active: list[Active] = []
@@ -266,10 +267,11 @@ def _start_episode(
 
 def _start_policy(rec: Recorder, policy: Policy, key: str, info: dict[str, Any], seed: int) -> bool:
     try:
-        task = info.get("task") or getattr(rec.unwrapped, "task", None)
-        if not isinstance(task, TaskSpec):
-            raise ConfigError("the environment exposes no task (not an agentdata env?)")
-        policy.start(key, rec, task, seed)
+        reporter = rec.unwrapped  # the Recorder only wraps envs that report their resets
+        report = reporter.last_reset if isinstance(reporter, ReportingEnv) else None
+        if report is None:
+            raise ConfigError("the environment reported no task (not an agentdata env?)")
+        policy.start(key, rec, report.task, seed)
     except Exception as exc:
         rec.crash(f"policy_error: {type(exc).__name__}: {exc}")
         return False
