@@ -4,7 +4,7 @@
 copies the repository in, so a `reset` does not pay the ~0.4 s cold `docker run`; closed
 sandboxes hand their container back to the same thread, which removes it off the critical
 path and starts a replacement. The pool is an ordinary object (no module state): close it,
-or let its `atexit` hook do it.
+or let its `atexit` hook do it (SIGTERM exits through it too, unless the program handles it).
 """
 
 from __future__ import annotations
@@ -36,7 +36,12 @@ class DockerSandboxPool:
         *,
         client: Any = None,
     ) -> None:
-        """Reap leftovers of killed runs, then start filling the pool in the background."""
+        """Reap leftovers of killed runs, then start filling the pool in the background.
+
+        Side effects, on purpose: an `atexit` hook closes the pool, and when the program has
+        no SIGTERM handler of its own one is installed that exits through `atexit`
+        (`lifecycle.install_sigterm_cleanup`), so a terminated run leaves no containers.
+        """
         if size < 0:
             raise ValueError("pool size must be >= 0")
         self.size = size
