@@ -1,7 +1,7 @@
 """The sandbox interface every backend implements.
 
 A `Sandbox` is one isolated workspace (`/workspace` inside) seeded from a host directory.
-Backends implement three primitives (`_start_backend`, `_run`, `_close_backend`); file
+Backends implement three primitives (`_start_backend`, `_execute`, `_close_backend`); file
 access, seeding and snapshots are built here on top of `_run`, so every backend resolves
 paths, symlinks and diffs the same way — inside the sandbox, never on the host.
 """
@@ -36,6 +36,7 @@ from agentdata.envs.code_repair.sandbox.workspace import (
     MAX_READ_BYTES,
     WORKSPACE,
     ExecResult,
+    RunRequest,
     raise_for_file_status,
     resolve_path,
     seed_tar,
@@ -61,6 +62,14 @@ class Sandbox(abc.ABC):
         """Make the (empty, writable) workspace and whatever runs commands in it."""
 
     @abc.abstractmethod
+    def _execute(self, req: RunRequest) -> ExecResult:
+        """Run `req.argv` as the sandbox user; never raise for its failures.
+
+        With `req.then` (a Python program), once `argv` has ended and every process it
+        started is dead, print `SCAN_MARK` and run `then` as the sandbox user on the
+        request's stdin (`argv` then gets /dev/null); the exit status stays `argv`'s.
+        """
+
     def _run(
         self,
         argv: Sequence[str],
@@ -72,12 +81,8 @@ class Sandbox(abc.ABC):
         max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
         then: str = "",
     ) -> ExecResult:
-        """Run `argv` as the sandbox user; never raise for its failures.
-
-        With `then` (a Python program), once `argv` has ended and every process it started
-        is dead, print `SCAN_MARK` and run `then` as the sandbox user on this call's stdin
-        (`argv` then gets /dev/null); the exit status stays `argv`'s.
-        """
+        """`_execute` of one `RunRequest` (the backends' one primitive for commands)."""
+        return self._execute(RunRequest(argv, timeout, stdin, env, workdir, max_output_bytes, then))
 
     @abc.abstractmethod
     def _close_backend(self) -> None:

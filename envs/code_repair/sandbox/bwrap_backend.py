@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +27,12 @@ from agentdata.envs.code_repair.sandbox.base import Sandbox
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError, SandboxUnavailableError
 from agentdata.envs.code_repair.sandbox.execution import BWRAP_INIT_PY, CappedBuffer, with_env
 from agentdata.envs.code_repair.sandbox.workspace import (
-    DEFAULT_MAX_OUTPUT_BYTES,
     KILLED_EXIT,
     SANDBOX_ENV,
     SANDBOX_UID,
     WORKSPACE,
     ExecResult,
+    RunRequest,
 )
 
 HOST_GRACE_S = 5.0
@@ -113,26 +112,17 @@ class BwrapSandbox(Sandbox):
             args += ["--setenv", key, merged[key]]
         return args
 
-    def _run(
-        self,
-        argv: Sequence[str],
-        timeout: float,
-        *,
-        stdin: bytes | None = None,
-        env: Mapping[str, str] | None = None,
-        workdir: str = WORKSPACE,
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
-        then: str = "",
-    ) -> ExecResult:
+    def _execute(self, req: RunRequest) -> ExecResult:
         init = [os.path.realpath(sys.executable), "-I", "-S", "-c", BWRAP_INIT_PY]
         # The caller's variables reach the command only, never PID 1 (think LD_PRELOAD).
-        cmd = [*self._argv(workdir), "--", *init, f"{timeout:.3f}", then, *with_env(argv, env)]
+        cmd = [*self._argv(req.workdir), "--", *init, f"{req.timeout:.3f}", req.then]
+        cmd += with_env(req.argv, req.env)
         start = time.monotonic()
         config = self.config
         try:
             proc = subprocess.Popen(
                 cmd,
-                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdin=subprocess.PIPE if req.stdin is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
@@ -141,8 +131,8 @@ class BwrapSandbox(Sandbox):
             )
         except OSError as err:
             raise SandboxCrashedError(f"cannot run bwrap: {err}") from err
-        out, err_buf = CappedBuffer(max_output_bytes), CappedBuffer(max_output_bytes)
-        finished = _pump(proc, stdin, out, err_buf, start + timeout + HOST_GRACE_S)
+        out, err_buf = CappedBuffer(req.max_output_bytes), CappedBuffer(req.max_output_bytes)
+        finished = _pump(proc, req.stdin, out, err_buf, start + req.timeout + HOST_GRACE_S)
         if not finished:
             # Killing bwrap kills its child, our PID 1 (--die-with-parent, which the command
             # cannot undo: it cannot ptrace PID 1), and so every process in the namespace.
@@ -150,15 +140,9 @@ class BwrapSandbox(Sandbox):
         code = proc.wait()
         duration = time.monotonic() - start
         exit_code = 128 - code if code < 0 else code
-        timed_out = not finished or (exit_code == KILLED_EXIT and duration >= timeout)
-        return ExecResult(
-            exit_code,
-            out.text(),
-            err_buf.text(),
-            timed_out,
-            out.truncated or err_buf.truncated,
-            duration,
-            False,
+        timed_out = not finished or (exit_code == KILLED_EXIT and duration >= req.timeout)
+        return ExecResult.captured(
+            exit_code, out, err_buf, timed_out=timed_out, duration_s=duration
         )
 
 

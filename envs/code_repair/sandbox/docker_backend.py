@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,10 @@ from agentdata.envs.code_repair.sandbox.docker_io import pump
 from agentdata.envs.code_repair.sandbox.errors import SandboxCrashedError
 from agentdata.envs.code_repair.sandbox.execution import WRAPPER_SH, CappedBuffer, with_env
 from agentdata.envs.code_repair.sandbox.workspace import (
-    DEFAULT_MAX_OUTPUT_BYTES,
     KILLED_EXIT,
     SANDBOX_UID,
-    WORKSPACE,
     ExecResult,
+    RunRequest,
 )
 
 __all__ = ["DEFAULT_IMAGE", "DockerConfig", "DockerSandbox", "docker_client"]
@@ -105,65 +104,43 @@ class DockerSandbox(Sandbox):
         if b"SEEDED\n" not in out.data():
             raise SandboxCrashedError(f"seeding the workspace failed: {err_buf.text()[-2000:]}")
 
-    def _run(
-        self,
-        argv: Sequence[str],
-        timeout: float,
-        *,
-        stdin: bytes | None = None,
-        env: Mapping[str, str] | None = None,
-        workdir: str = WORKSPACE,
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
-        then: str = "",
-    ) -> ExecResult:
+    def _execute(self, req: RunRequest) -> ExecResult:
         import docker
 
         api = self._client.api
         agent = f"{SANDBOX_UID}:{SANDBOX_UID}"
-        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{timeout:.3f}", agent, then]
-        cmd += with_env(argv, env)
+        cmd = ["sh", "-c", WRAPPER_SH, "wrapper", f"{req.timeout:.3f}", agent, req.then]
+        cmd += with_env(req.argv, req.env)
         start = time.monotonic()
         try:
             exec_id = api.exec_create(
                 self._container.id,
                 cmd,
-                stdin=stdin is not None,
-                user="0:0",  # the wrapper; it runs `argv` as the agent's user
-                workdir=workdir,
+                stdin=req.stdin is not None,
+                user="0:0",  # the wrapper; it runs the command as the agent's user
+                workdir=req.workdir,
             )["Id"]
             sock = api.exec_start(exec_id, socket=True)
         except docker.errors.DockerException as err:
             raise SandboxCrashedError(f"sandbox container unusable: {err}") from err
-        out, err_buf = CappedBuffer(max_output_bytes), CappedBuffer(max_output_bytes)
+        out, err_buf = CappedBuffer(req.max_output_bytes), CappedBuffer(req.max_output_bytes)
         raw: socket.socket = getattr(sock, "_sock", sock)
         try:
-            finished = pump(raw, stdin, out, err_buf, start + timeout + HOST_GRACE_S)
+            finished = pump(raw, req.stdin, out, err_buf, start + req.timeout + HOST_GRACE_S)
         finally:
             sock.close()
         duration = time.monotonic() - start
         if not finished:
             self._force_kill()
-            return ExecResult(
-                KILLED_EXIT,
-                out.text(),
-                err_buf.text(),
-                True,
-                out.truncated or err_buf.truncated,
-                duration,
-                False,
+            return ExecResult.captured(
+                KILLED_EXIT, out, err_buf, timed_out=True, duration_s=duration
             )
         exit_code = self._exit_code(exec_id)
         killed = exit_code == KILLED_EXIT
-        timed_out = killed and duration >= timeout
+        timed_out = killed and duration >= req.timeout
         oom = killed and not timed_out and self._new_oom_event()
-        return ExecResult(
-            exit_code,
-            out.text(),
-            err_buf.text(),
-            timed_out,
-            out.truncated or err_buf.truncated,
-            duration,
-            oom,
+        return ExecResult.captured(
+            exit_code, out, err_buf, timed_out=timed_out, duration_s=duration, oom_killed=oom
         )
 
     def _exit_code(self, exec_id: str) -> int:

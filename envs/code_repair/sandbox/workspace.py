@@ -12,7 +12,7 @@ import io
 import posixpath
 import shlex
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +58,37 @@ class ExecResult:
     def ok(self) -> bool:
         """Exit status 0, within time and memory."""
         return self.exit_code == 0 and not self.timed_out and not self.oom_killed
+
+    @classmethod
+    def captured(
+        cls,
+        exit_code: int,
+        out: ex.CappedBuffer,
+        err: ex.CappedBuffer,
+        *,
+        timed_out: bool,
+        duration_s: float,
+        oom_killed: bool = False,
+    ) -> ExecResult:
+        """The result of a command whose output a backend captured in capped buffers."""
+        truncated = out.truncated or err.truncated
+        return cls(exit_code, out.text(), err.text(), timed_out, truncated, duration_s, oom_killed)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One command for a backend to run as the sandbox user (`Sandbox._execute`)."""
+
+    argv: Sequence[str]
+    timeout: float
+    stdin: bytes | None = None
+    """Fed to the command (None: it reads an empty stream)."""
+    env: Mapping[str, str] | None = None
+    """Extra variables for the command only (never for the sandbox's own processes)."""
+    workdir: str = WORKSPACE
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
+    then: str = ""
+    """A Python program run after the command and all it started are dead (see `_run`)."""
 
 
 def resolve_path(path: str) -> str:
