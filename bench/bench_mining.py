@@ -3,6 +3,8 @@
 The store is built from a real recorded run: oracle math episodes with fail→fix cycles
 (`--base` episodes through the runner), then cloned in SQL into distinct episodes (each
 clone's problem text is tagged, so deduplication keeps them apart) until `--steps` steps.
+Clones are inserted episode after episode, each one's steps together, as the recorder
+writes them (an unordered INSERT ... SELECT interleaved 50 clones' steps row by row).
 Each kind is mined in a fresh process that reports its wall and CPU time (on a shared machine
 the CPU time is the steadier figure) and its own peak RSS; the baseline is the
 peak RSS of the same process doing everything but mining (imports, opening the store).
@@ -57,12 +59,13 @@ def build(url: str, steps: int, base: int) -> tuple[int, int]:
                     f"INSERT INTO episodes ({', '.join(ep_cols)}) SELECT "
                     + ", ".join(ep_expr.get(c, f"e.{c}") for c in ep_cols)
                     + f" FROM episodes e CROSS JOIN ({ks}) c WHERE e.run_id = '{RUN}'"
-                    " AND e.id NOT LIKE '%~%'"
+                    " AND e.id NOT LIKE '%~%' ORDER BY c.k, e.slot"
                 ))  # fmt: skip
                 conn.execute(text(
                     f"INSERT INTO steps ({', '.join(st_cols)}) SELECT "
                     + ", ".join(st_expr.get(c, f"s.{c}") for c in st_cols)
                     + f" FROM steps s CROSS JOIN ({ks}) c WHERE s.episode_id NOT LIKE '%~%'"
+                    " ORDER BY c.k, s.episode_id, s.idx"
                 ))  # fmt: skip
         with engine.connect() as conn:
             n_eps = int(conn.scalar(select(func.count()).select_from(Episode)) or 0)

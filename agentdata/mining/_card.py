@@ -37,6 +37,14 @@ def _table(title: str, counts: Counter[str]) -> list[str]:
     return [*lines, ""]
 
 
+def _refusals(refused: Counter[str]) -> str:
+    if not refused:
+        return "none"
+    return ", ".join(
+        f"{n} {reason} (text no UTF-8 file can hold)" for reason, n in sorted(refused.items())
+    )
+
+
 def render_card(report: ExportReport, *, run_id: str, verified: bool, filters: str) -> str:
     """Markdown data card of one export."""
     kind = report.kind
@@ -46,7 +54,8 @@ def render_card(report: ExportReport, *, run_id: str, verified: bool, filters: s
         f"- run: `{run_id}`; filters: {filters or 'none'}",
         f"- samples: {report.samples} from {len(report.episodes)} episodes "
         f"({report.mined} mined, {report.duplicates} duplicates removed by normalised "
-        f"content, {report.unbalanced} dropped by --balance)",
+        f"content, {report.unbalanced} dropped by --balance, "
+        f"{sum(report.refused.values())} refused: {_refusals(report.refused)})",
         f"- columns: {_COLUMNS[kind]}; every row also has `error_type`, `difficulty` and "
         "`provenance` (run, episode and step ids, env, task id and hash, verifiers with "
         "versions, policy spec, error type)",

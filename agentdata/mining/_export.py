@@ -23,6 +23,9 @@ from agentdata.errors import ConfigError
 from agentdata.mining import _arrow as arrow
 from agentdata.mining._kinds import Sample
 
+Encoded = tuple[dict[str, Any], bytes]
+"""An export row and its JSON line (encoded once, written as is)."""
+
 Reexecute = Callable[[str, int], Sequence[tuple[bool, bool]] | None]
 """(episode id, last step index) -> per re-executed step (passed, failed); None: unreplayable."""
 
@@ -46,6 +49,8 @@ class ExportReport:
     duplicates: int = 0
     unverified: int = 0
     unbalanced: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    """Samples that cannot be written, by reason (`lone_surrogate`: text UTF-8 cannot carry)."""
 
     def as_json(self) -> dict[str, Any]:
         """{"samples", "by_kind", "by_error_type", "episodes", ...} for `mine --json`."""
@@ -58,6 +63,7 @@ class ExportReport:
             "duplicates": self.duplicates,
             "dropped_unverified": self.unverified,
             "dropped_by_balance": self.unbalanced,
+            "refused": dict(sorted(self.refused.items())),
             "path": str(self.path),
             "card": str(self.card),
         }
@@ -77,14 +83,55 @@ def check_output(out: Path, force: bool) -> None:
         raise ConfigError(f"output directory {out.parent} does not exist")
 
 
+_META = ("error_type", "difficulty", "provenance")
+"""Row keys that describe a sample rather than being its training content (last in a row)."""
+
+
 def content_key(row: dict[str, Any]) -> bytes:
     """Digest of a row's training content, whitespace runs collapsed (provenance excluded)."""
-    content = {k: v for k, v in row.items() if k not in ("provenance", "difficulty", "error_type")}
-    data = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    return _digest(orjson.dumps({k: v for k, v in row.items() if k not in _META}))
+
+
+def _digest(content: bytes) -> bytes:
     # Whitespace inside JSON strings is raw spaces or \n \t \r escapes (C-speed passes).
+    # Rows of one kind share their key order, so the JSON needs no key sorting.
     for escape in (b"\\n", b"\\t", b"\\r"):
-        data = data.replace(escape, b" ")
-    return hashlib.blake2b(b" ".join(data.split()), digest_size=16).digest()
+        content = content.replace(escape, b" ")
+    return hashlib.blake2b(b" ".join(content.split()), digest_size=16).digest()
+
+
+LONE_SURROGATE = "lone_surrogate"
+"""Refusal reason: the sample holds a lone surrogate, which no UTF-8 file (JSONL, Parquet) and
+no tokenizer can carry; the sample is dropped rather than silently altered."""
+
+
+def encode(row: dict[str, Any]) -> tuple[bytes, bytes] | None:
+    """(training content JSON, JSON line) of `row`, each serialised once; None when the row
+    holds a lone surrogate (see `LONE_SURROGATE`)."""
+    content = {k: v for k, v in row.items() if k not in _META}
+    meta = {k: row[k] for k in _META if k in row}
+    try:
+        body, tail = orjson.dumps(content), orjson.dumps(meta)
+    except orjson.JSONEncodeError:
+        if _has_lone_surrogate(row):
+            return None
+        raise
+    # The line is `row` as JSON: its content keys, then its metadata (one pass over each).
+    return body, (body[:-1] + b"," + tail[1:] if content and meta else orjson.dumps(row))
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _stratum(row: dict[str, Any]) -> tuple[str, str]:
@@ -145,16 +192,16 @@ def write_export(
         if balance:  # strata sizes are known only at the end: spool, then keep `cap` of each
             spool, strata = _temp(out, temps), Counter[tuple[str, str]]()
             with spool.open("wb") as fh:
-                for row in rows:
+                for row, line in rows:
                     strata[_stratum(row)] += 1
-                    fh.write(orjson.dumps(row) + b"\n")
+                    fh.write(line + b"\n")
             rows = _kept(_read(spool), min(strata.values(), default=0), report)
         final = _temp(out, temps)
         if fmt == "jsonl":
             with final.open("wb") as fh:
-                fh.writelines(orjson.dumps(r) + b"\n" for r in _counted(rows, report))
+                fh.writelines(line + b"\n" for _row, line in _counted(rows, report))
         else:
-            _write_parquet(_counted(rows, report), kind, final)
+            _write_parquet((row for row, _line in _counted(rows, report)), kind, final)
         card_tmp = _temp(out, temps)
         card_tmp.write_text(card(report), encoding="utf-8")
         os.replace(final, out)
@@ -168,13 +215,19 @@ def write_export(
 
 def _accepted(
     samples: Iterable[Sample], report: ExportReport, dedupe: bool, verifier: _Verifier | None
-) -> Iterator[dict[str, Any]]:
-    """Rows that are new (by normalised content) and, with --verify, still verify."""
+) -> Iterator[Encoded]:
+    """Rows (with their JSON line) that can be written, are new (by normalised content) and,
+    with --verify, still verify."""
     seen: set[bytes] = set()
     for sample in samples:
         report.mined += 1
+        encoded = encode(sample.row)
+        if encoded is None:
+            report.refused[LONE_SURROGATE] += 1
+            continue
+        content, line = encoded
         if dedupe:
-            key = content_key(sample.row)
+            key = _digest(content)
             if key in seen:
                 report.duplicates += 1
                 continue
@@ -182,7 +235,7 @@ def _accepted(
         if verifier is not None and not verifier.ok(sample):
             report.unverified += 1
             continue
-        yield sample.row
+        yield sample.row, line
 
 
 def _temp(out: Path, temps: list[Path]) -> Path:
@@ -192,28 +245,26 @@ def _temp(out: Path, temps: list[Path]) -> Path:
     return temps[-1]
 
 
-def _read(path: Path) -> Iterator[dict[str, Any]]:
+def _read(path: Path) -> Iterator[Encoded]:
     with path.open("rb") as fh:
         for line in fh:
-            yield orjson.loads(line)
+            yield orjson.loads(line), line.rstrip(b"\n")
 
 
-def _kept(
-    rows: Iterator[dict[str, Any]], cap: int, report: ExportReport
-) -> Iterator[dict[str, Any]]:
+def _kept(rows: Iterator[Encoded], cap: int, report: ExportReport) -> Iterator[Encoded]:
     """Rows kept by --balance: the first `cap` of every stratum (episode-id order)."""
     taken: Counter[tuple[str, str]] = Counter()
-    for row in rows:
+    for row, line in rows:
         key = _stratum(row)
         if taken[key] >= cap:
             report.unbalanced += 1
             continue
         taken[key] += 1
-        yield row
+        yield row, line
 
 
-def _counted(rows: Iterator[dict[str, Any]], report: ExportReport) -> Iterator[dict[str, Any]]:
-    for row in rows:
+def _counted(rows: Iterator[Encoded], report: ExportReport) -> Iterator[Encoded]:
+    for row, line in rows:
         report.samples += 1
         prov = row["provenance"]
         report.by_env[prov["env_id"]] += 1
@@ -221,7 +272,7 @@ def _counted(rows: Iterator[dict[str, Any]], report: ExportReport) -> Iterator[d
         if row.get("error_type"):
             report.by_error_type[row["error_type"]] += 1
         report.episodes.update(prov["episode_ids"])
-        yield row
+        yield row, line
 
 
 def _write_parquet(rows: Iterator[dict[str, Any]], kind: str, path: Path) -> None:

@@ -85,7 +85,7 @@ def provenance(
 def _attempt_start(steps: list[StepView], failed: int) -> int:
     """First step of the failed attempt: just after the last judged step before it."""
     for i in range(failed - 1, -1, -1):
-        if steps[i].verdict is not None or steps[i].failure is not None:
+        if steps[i].judged:
             return i + 1
     return 0
 

@@ -1,7 +1,8 @@
 """Streams episodes (with their steps and cycles) out of the store and builds samples.
 
-Episodes, steps and cycles come from three streamed queries in the same order; they are
-zipped one episode at a time, so only one episode (one task, for groups) is in memory.
+The selected episodes stream in export order; every `BATCH` of them costs one query for
+their cycles and one for their steps (walking the steps' primary key, no sort), so only
+one batch is in memory and no query sorts or rescans the whole run.
 """
 
 from __future__ import annotations
@@ -28,30 +29,36 @@ from agentdata.mining._views import EpisodeView, episode_from_row, step_from_row
 from agentdata.store._models import Episode
 
 DifficultyOf = Callable[[str], int | None]
+BATCH = 500
+"""Episodes per round trip for their steps and cycles."""
 
 
 def episodes_with_steps(
     engine: Engine, sel: Selection, kind: str, difficulty_of: DifficultyOf
-) -> Iterator[EpisodeView]:
-    """The selected episodes, each with its steps, in the order of `episode_select`."""
-    episodes = queries.episode_select(sel, kind=kind)
-    step_rows = queries.stream(engine, queries.steps_select(episodes, by_task=kind == "groups"))
-    by_episode = itertools.groupby(step_rows, key=lambda r: r.episode_id)
-    pending = next(by_episode, None)
-    for row in queries.stream(engine, episodes):
-        view = episode_from_row(row, difficulty_of(row.task_id))
-        # Both streams share one ORDER BY; an episode without steps has no group.
-        if pending is not None and pending[0] == view.id:
-            view.steps.extend(step_from_row(r) for r in pending[1])
-            pending = next(by_episode, None)
-        yield view
-
-
-def cycles_by_episode(engine: Engine, sel: Selection) -> Iterator[tuple[str, list[Cycle]]]:
-    """(episode id, its cycles) in episode-id order, straight from the `retry_of` links."""
-    rows = queries.stream(engine, queries.cycles_select(sel))
-    for episode_id, group in itertools.groupby(rows, key=lambda r: r.episode_id):
-        yield episode_id, [Cycle(r.failed_idx, r.fix_idx, r.error_type) for r in group]
+) -> Iterator[tuple[EpisodeView, list[Cycle]]]:
+    """The selected episodes in the order of `episode_select`, each with its steps and (for
+    the cycle kinds, which keep only episodes that hold one) its fail→fix cycles."""
+    rows = queries.stream(engine, queries.episode_select(sel, kind=kind))
+    # Built once: SQLAlchemy caches their compiled form; each batch only binds its ids.
+    cycles_stmt = queries.cycles_select(sel, batched=True)
+    steps_stmt = queries.steps_select(engine.dialect.name, with_payload=kind == "reflection")
+    with queries.reading(engine) as conn:
+        while batch := list(itertools.islice(rows, BATCH)):
+            episodes = [episode_from_row(r, difficulty_of(r.task_id)) for r in batch]
+            cycles: dict[str, list[Cycle]] = {}
+            if kind in CYCLE_KINDS:
+                ids = {queries.BATCH_IDS: [e.id for e in episodes]}
+                for r in conn.execute(cycles_stmt, ids).all():
+                    cycles.setdefault(r.episode_id, []).append(
+                        Cycle(r.failed_idx, r.fix_idx, r.error_type)
+                    )
+                episodes = [e for e in episodes if e.id in cycles]
+            by_id = {e.id: e for e in episodes}
+            if by_id:
+                for r in conn.execute(steps_stmt, {queries.BATCH_IDS: list(by_id)}).all():
+                    by_id[r[0]].steps.append(step_from_row(r))
+            for episode in episodes:
+                yield episode, cycles.get(episode.id, [])
 
 
 def samples(
@@ -61,15 +68,13 @@ def samples(
     if kind == "curriculum":
         yield from _curriculum(engine, sel, difficulty_of, k)
         return
-    episodes = episodes_with_steps(engine, sel, kind, difficulty_of)
+    found = episodes_with_steps(engine, sel, kind, difficulty_of)
     if kind in CYCLE_KINDS:
-        for episode, (episode_id, cycles) in zip(
-            episodes, cycles_by_episode(engine, sel), strict=True
-        ):
-            if episode.id != episode_id:  # the two streams disagree: a concurrent writer
-                raise RuntimeError(f"episode streams out of step: {episode.id} vs {episode_id}")
+        for episode, cycles in found:
             yield from cycle_samples(kind, episode, cycles)
-    elif kind == "steps":
+        return
+    episodes = (episode for episode, _ in found)
+    if kind == "steps":
         yield from (steps_sample(e) for e in episodes if e.steps)
     elif kind == "positive":
         yield from (s for e in episodes if (s := positive_sample(e)) is not None)

@@ -8,37 +8,51 @@ episode at a time: memory stays flat with the size of the store.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
+    Connection,
     Engine,
     Select,
+    Text,
     and_,
+    bindparam,
+    cast,
     exists,
     func,
     not_,
+    null,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import aliased
 
 from agentdata.schemas import FINISHED_STATUSES
+from agentdata.store._codec import ESCAPED_KEY
 from agentdata.store._models import Blob, Episode, Step
 
 AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
 
 _STREAM = {"stream_results": True, "yield_per": 2000}
+_SQLITE_CACHE_KIB = 64 * 1024
+BATCH_IDS = "episode_ids"
+"""Bind parameter of the batched queries: the list of episode ids of one batch."""
 
 
 EPISODE_COLUMNS = (
     Episode.id, Episode.run_id, Episode.env_id, Episode.task_id, Episode.task_hash, Episode.seed,
-    Episode.sample_index, Episode.policy, Episode.package_version, Episode.success,
-    Episode.total_reward, Episode.initial_observation,
+    Episode.sample_index, type_coerce(Episode.policy, Text).label("policy"),
+    Episode.package_version, Episode.success,
+    Episode.total_reward, Episode.initial_observation, Episode.escaped,
 )  # fmt: skip
-"""The episode columns mining reads (`views.episode_from_row`)."""
+"""The episode columns mining reads (`views.episode_from_row`); the policy as its JSON text,
+parsed once by `views` rather than by the column type."""
 
 
 def failed(step: Any) -> ColumnElement[bool]:
@@ -74,11 +88,12 @@ class Selection:
         return terms
 
 
-def cycles_select(sel: Selection) -> AnySelect:
+def cycles_select(sel: Selection, *, batched: bool = False) -> AnySelect:
     """Fail→fix cycles: (episode_id, failed idx, fix idx, error type of the failed step).
 
     The error type is the verdict's, or the failure kind when the verifier names none
-    (a failing test run is a `test_failure`).
+    (a failing test run is a `test_failure`). `batched`: only the episodes bound to
+    `BATCH_IDS` at execution, which already passed `sel`'s episode filter.
 
     The fix is the first step that passed and links back (`retry_of`) to a failed step: a
     step whose sub-goal failed at step k and is now achieved (see each env's README).
@@ -96,30 +111,33 @@ def cycles_select(sel: Selection) -> AnySelect:
     stmt = (
         select(fix.episode_id, bad.idx.label("failed_idx"), fix.idx.label("fix_idx"),
                error_type.label("error_type"))
-        .join(Episode, Episode.id == fix.episode_id)
         .join(bad, and_(bad.episode_id == fix.episode_id, bad.idx == fix.retry_of))
-        .where(*sel.episode_filter(), fix.retry_of.is_not(None), passed(fix), failed(bad),
-               first_fix)
+        .where(fix.retry_of.is_not(None), passed(fix), failed(bad), first_fix)
         .order_by(fix.episode_id, fix.idx)
     )  # fmt: skip
+    if batched:  # the IN list drives the plan (joining `episodes` would scan the run)
+        stmt = stmt.where(fix.episode_id.in_(bindparam(BATCH_IDS, expanding=True)))
+    else:
+        stmt = stmt.join(Episode, Episode.id == fix.episode_id).where(*sel.episode_filter())
     if sel.error_types:
         stmt = stmt.where(error_type.in_(list(sel.error_types)))
     return stmt
 
 
 def episode_select(sel: Selection, *, kind: str) -> AnySelect:
-    """Episodes that can give samples of `kind`, ordered by id (or task, id for groups)."""
+    """Episodes that can give samples of `kind`, ordered by id (or task, id for groups).
+
+    For the cycle kinds this is every selected episode: which of them hold cycles is asked
+    per batch (`cycles_select` with `episode_ids`), not in one subquery over the whole run.
+    """
     stmt = select(*EPISODE_COLUMNS).where(*sel.episode_filter())
     bad = aliased(Step)
-    if kind in ("correction", "reflection", "dpo"):
-        cycles = cycles_select(sel).subquery()
-        stmt = stmt.where(Episode.id.in_(select(cycles.c.episode_id)))
-    elif kind == "positive":
+    if kind == "positive":
         stmt = stmt.where(
             Episode.success.is_(True),
             not_(exists().where(bad.episode_id == Episode.id, failed(bad))),
         )
-    elif sel.error_types:  # steps, groups: episodes with a step of one of these error types
+    elif sel.error_types and kind in ("steps", "groups"):  # a step of one of these error types
         stmt = stmt.where(
             exists().where(
                 bad.episode_id == Episode.id,
@@ -130,22 +148,37 @@ def episode_select(sel: Selection, *, kind: str) -> AnySelect:
     return stmt.order_by(*order)
 
 
-def steps_select(episodes: AnySelect, *, by_task: bool) -> AnySelect:
-    """The steps of `episodes` (long texts resolved), in the same order as `episodes`."""
-    eps = episodes.subquery()
+def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
+    """The steps of the episodes bound to `BATCH_IDS` (long texts resolved), by episode id
+    and index; the payload itself only `with_payload` (the reflection kind reads it).
+
+    The IN list walks the steps' primary key in order: no sort, no scan of the run. The few
+    payload fields every kind needs are extracted by the database's JSON functions: parsing
+    each payload in Python used to be most of mining's time.
+    """
     action_blob, obs_blob = aliased(Blob), aliased(Blob)
-    order = (eps.c.task_id, Step.episode_id, Step.idx) if by_task else (Step.episode_id, Step.idx)
     return (
         select(
-            Step.episode_id, Step.idx, Step.action_raw, Step.action_ref, Step.observation,
-            Step.observation_ref, Step.reward, Step.retry_of, Step.payload,
-            action_blob.data.label("action_blob"), obs_blob.data.label("observation_blob"),
+            Step.episode_id, Step.idx, Step.action_raw, Step.observation, Step.reward,
+            Step.retry_of, Step.verdict_label, func.coalesce(Step.error_type, Step.failure_kind),
+            Step.failure_kind, _payload_text(dialect, "verdict", "verifier"),
+            _payload_text(dialect, "verdict", "verifier_version"),
+            _payload_text(dialect, ESCAPED_KEY),
+            Step.payload if with_payload else null(),
+            action_blob.data, action_blob.escaped, obs_blob.data, obs_blob.escaped,
         )
-        .join(eps, eps.c.id == Step.episode_id)
+        .where(Step.episode_id.in_(bindparam(BATCH_IDS, expanding=True)))
         .outerjoin(action_blob, action_blob.hash == Step.action_ref)
         .outerjoin(obs_blob, obs_blob.hash == Step.observation_ref)
-        .order_by(*order)
+        .order_by(Step.episode_id, Step.idx)
     )  # fmt: skip
+
+
+def _payload_text(dialect: str, *path: str) -> ColumnElement[Any]:
+    """One field of the step payload as text (a JSON array stays JSON text), or NULL."""
+    if dialect == "sqlite":
+        return func.json_extract(Step.payload, "$." + ".".join(path))
+    return func.json_extract_path_text(cast(Step.payload, JSON), *path)
 
 
 def task_ids_select(sel: Selection) -> AnySelect:
@@ -160,5 +193,24 @@ def task_ids_select(sel: Selection) -> AnySelect:
 
 def stream(engine: Engine, stmt: AnySelect) -> Iterator[Any]:
     """Rows of `stmt`, fetched in batches on a connection of their own."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         yield from conn.execution_options(**_STREAM).execute(stmt)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for mining reads; on SQLite with a page cache sized for batch look-ups.
+
+    SQLite's default 2 MB cache re-reads the same pages from the OS for every batch; the
+    larger cache is this connection's only, and put back before it returns to the pool.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            yield conn
+            return
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+        try:
+            yield conn
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")

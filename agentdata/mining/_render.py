@@ -7,8 +7,6 @@ feedback (the observation) as a user turn.
 
 from __future__ import annotations
 
-from typing import Any
-
 from agentdata.mining._views import EpisodeView, StepView
 
 Message = dict[str, str]
@@ -42,8 +40,7 @@ def turns(steps: list[StepView], *, last_feedback: bool = True) -> list[Message]
 
 def reflection(step: StepView) -> str:
     """A short reflection naming the error, from the failed step's verdict and evidence."""
-    verdict: dict[str, Any] = step.verdict or {}
-    failure: dict[str, Any] = step.failure or {}
+    verdict, failure = step.details()
     kind = step.error_type or failure.get("kind") or "error"
     message = str(verdict.get("message") or failure.get("message") or "").strip()
     evidence = verdict.get("evidence") or {}

@@ -1,11 +1,13 @@
 """Light read-only views of stored episodes and steps, decoded from SQL rows for mining.
 
 Mining never builds full pydantic records: it streams rows, decodes only the payload fields
-it needs (verdict, failure) and keeps one episode at a time in memory.
+it needs (verdict, failure) and keeps one batch of episodes at a time in memory. Texts the
+store escaped (lone surrogates, NUL) are decoded through its codec, as `Store` reads do.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,50 +15,52 @@ import orjson
 
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas.hashing import canonical_json
+from agentdata.store._codec import blob_from_row
+from agentdata.store._textsafe import load_text, split_names
 
 
 @dataclass(slots=True)
 class StepView:
-    """One recorded step as mining sees it."""
+    """One recorded step as mining sees it: the verdict's label, error type and verifier come
+    from columns (and the database's JSON functions), not from parsing each step's payload."""
 
     idx: int
     action: str
     observation: str
     reward: float
-    verdict: dict[str, Any] | None
-    """The step's verdict (label, error_type, verifier, verifier_version, message, evidence)."""
-    failure: dict[str, Any] | None
     retry_of: int | None
+    label: str | None
+    """Verdict label, or None when no verifier judged the step."""
+    error_type: str | None
+    """Taxonomy error type of the verdict, else the failure kind (as `cycles_select`)."""
+    failure_kind: str | None
+    """Kind of the step's typed failure (None: no failure)."""
+    verifier: str | None
+    """`name@version` of the verifier that judged the step."""
+    payload: str | None = None
+    """The stored payload JSON, read only when the sample needs the verdict's details."""
 
     @property
     def failed(self) -> bool:
-        """A typed failure or an `incorrect` verdict (the SQL twin is `queries.FAILED`)."""
-        return self.failure is not None or self.label == "incorrect"
+        """A typed failure or an `incorrect` verdict (the SQL twin is `queries.failed`)."""
+        return self.failure_kind is not None or self.label == "incorrect"
 
     @property
     def passed(self) -> bool:
-        """Verified correct with no failure (the SQL twin is `queries.PASSED`)."""
-        return self.failure is None and self.label == "correct"
+        """Verified correct with no failure (the SQL twin is `queries.passed`)."""
+        return self.failure_kind is None and self.label == "correct"
 
     @property
-    def label(self) -> str | None:
-        """Verdict label, or None when no verifier judged the step."""
-        return None if self.verdict is None else str(self.verdict.get("label"))
+    def judged(self) -> bool:
+        """A verifier judged the step or it failed with a typed failure."""
+        return self.label is not None or self.failure_kind is not None
 
-    @property
-    def error_type(self) -> str | None:
-        """Taxonomy error type of the verdict, else the failure kind (as `cycles_select`)."""
-        found = None if self.verdict is None else self.verdict.get("error_type")
-        if found is None and self.failure is not None:
-            found = self.failure.get("kind")
-        return None if found is None else str(found)
-
-    @property
-    def verifier(self) -> str | None:
-        """`name@version` of the verifier that judged the step."""
-        if self.verdict is None:
-            return None
-        return f"{self.verdict.get('verifier')}@{self.verdict.get('verifier_version')}"
+    def details(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(verdict, failure) as recorded (empty dicts when absent), from the payload."""
+        if self.payload is None:
+            raise ValueError(f"step {self.idx} was read without its payload")
+        payload = _json(self.payload)
+        return payload.get("verdict") or {}, payload.get("failure") or {}
 
 
 @dataclass(slots=True)
@@ -70,7 +74,8 @@ class EpisodeView:
     task_hash: str
     seed: int | None
     sample_index: int
-    policy: dict[str, Any]
+    policy_json: str
+    """Canonical JSON of the policy spec (one string column in every export)."""
     package_version: str
     success: bool | None
     total_reward: float
@@ -78,50 +83,79 @@ class EpisodeView:
     difficulty: int | None = None
     steps: list[StepView] = field(default_factory=list)
 
-    @property
-    def policy_json(self) -> str:
-        """Canonical JSON of the policy spec (one string column in every export)."""
-        return canonical_json(self.policy)
+
+def _json(text: str) -> Any:
+    """Parse stored JSON; payloads holding lone surrogates (valid JSON, `\\u` escapes that
+    orjson refuses) fall back to the standard parser, which returns them as they were."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _text(
+    inline: str | None,
+    blob: str | None,
+    blob_escaped: bool | None,
+    column: str,
+    escaped: frozenset[str],
+) -> str:
+    """An inline text column or, when it lives in `blobs`, its blob, decoded through the
+    store's codec (see `textsafe`)."""
+    if inline is not None:
+        return str(load_text(inline, column, escaped))
+    if blob is None:
+        raise ValueError(f"the {column} text (or its blob) is missing")
+    return blob_from_row(blob, blob_escaped)
 
 
 def step_from_row(row: Any) -> StepView:
-    """Decode a streamed step row (columns of `queries.step_columns`)."""
+    """Decode a step row (columns of `queries.steps_select`, unpacked by position: this runs
+    once per mined step); escaped texts come back as recorded. Raises CorruptRecordError."""
+    (episode_id, idx, action, observation, reward, retry_of, label, error_type, failure_kind,
+     verifier, verifier_version, escaped_json, payload, action_blob, action_escaped,
+     observation_blob, observation_escaped) = row  # fmt: skip
     try:
-        payload = orjson.loads(row.payload)
-        action = row.action_raw if row.action_ref is None else row.action_blob
-        observation = row.observation if row.observation_ref is None else row.observation_blob
-        if action is None or observation is None:
-            raise ValueError("a referenced blob is missing")
+        escaped = frozenset(_json(escaped_json)) if escaped_json else frozenset()
         return StepView(
-            idx=int(row.idx),
-            action=str(action),
-            observation=str(observation),
-            reward=float(row.reward),
-            verdict=payload.get("verdict"),
-            failure=payload.get("failure"),
-            retry_of=row.retry_of,
+            idx=int(idx),
+            action=_text(action, action_blob, action_escaped, "action_raw", escaped),
+            observation=_text(
+                observation, observation_blob, observation_escaped, "observation", escaped
+            ),
+            reward=float(reward),
+            retry_of=retry_of,
+            label=label,
+            error_type=error_type,
+            failure_kind=failure_kind,
+            verifier=None if label is None else f"{verifier}@{verifier_version}",
+            payload=payload,
         )
-    except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
-        raise CorruptRecordError(
-            f"step {row.idx} of episode {row.episode_id} is corrupt: {exc}"
-        ) from exc
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise CorruptRecordError(f"step {idx} of episode {episode_id} is corrupt: {exc}") from exc
 
 
 def episode_from_row(row: Any, difficulty: int | None) -> EpisodeView:
-    """Decode a streamed episode row."""
-    policy = row.policy if isinstance(row.policy, dict) else orjson.loads(row.policy)
-    return EpisodeView(
-        id=row.id,
-        run_id=row.run_id,
-        env_id=row.env_id,
-        task_id=row.task_id,
-        task_hash=row.task_hash,
-        seed=row.seed,
-        sample_index=row.sample_index,
-        policy=policy,
-        package_version=row.package_version,
-        success=None if row.success is None else bool(row.success),
-        total_reward=float(row.total_reward),
-        initial_observation=row.initial_observation,
-        difficulty=difficulty,
-    )
+    """Decode an episode row (columns of `queries.EPISODE_COLUMNS`). Raises CorruptRecordError."""
+    try:
+        escaped = split_names(row.escaped)
+        policy = row.policy if isinstance(row.policy, dict) else _json(row.policy)
+        return EpisodeView(
+            id=row.id,
+            run_id=row.run_id,
+            env_id=row.env_id,
+            task_id=str(load_text(row.task_id, "task_id", escaped)),
+            task_hash=row.task_hash,
+            seed=row.seed,
+            sample_index=row.sample_index,
+            policy_json=canonical_json(policy),
+            package_version=row.package_version,
+            success=None if row.success is None else bool(row.success),
+            total_reward=float(row.total_reward),
+            initial_observation=str(
+                load_text(row.initial_observation, "initial_observation", escaped)
+            ),
+            difficulty=difficulty,
+        )
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise CorruptRecordError(f"episode {row.id} is corrupt: {exc}") from exc
