@@ -41,7 +41,8 @@ def episodes_with_steps(
     rows = queries.stream(engine, queries.episode_select(sel, kind=kind))
     # Built once: SQLAlchemy caches their compiled form; each batch only binds its ids.
     cycles_stmt = queries.cycles_select(sel, batched=True)
-    steps_stmt = queries.steps_select(engine.dialect.name, with_payload=kind == "reflection")
+    dialect = engine.dialect.name
+    steps_stmt = queries.steps_select(dialect, with_payload=kind == "reflection")
     with queries.reading(engine) as conn:
         while batch := list(itertools.islice(rows, BATCH)):
             episodes = [episode_from_row(r, difficulty_of(r.task_id)) for r in batch]
@@ -56,7 +57,7 @@ def episodes_with_steps(
             by_id = {e.id: e for e in episodes}
             if by_id:
                 for r in conn.execute(steps_stmt, {queries.BATCH_IDS: list(by_id)}).all():
-                    by_id[r[0]].steps.append(step_from_row(r))
+                    by_id[r[0]].steps.append(step_from_row(r, extracted=dialect == "sqlite"))
             for episode in episodes:
                 yield episode, cycles.get(episode.id, [])
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Connection,
     Engine,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
-    cast,
     exists,
     func,
     not_,
@@ -152,19 +150,24 @@ def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
     """The steps of the episodes bound to `BATCH_IDS` (long texts resolved), by episode id
     and index; the payload itself only `with_payload` (the reflection kind reads it).
 
-    The IN list walks the steps' primary key in order: no sort, no scan of the run. The few
-    payload fields every kind needs are extracted by the database's JSON functions: parsing
-    each payload in Python used to be most of mining's time.
+    The IN list walks the steps' primary key in order: no sort, no scan of the run. On
+    SQLite the few payload fields every kind needs are extracted by its JSON functions
+    (parsing each payload in Python used to be most of mining's time); PostgreSQL's JSON
+    functions refuse payloads holding an escaped NUL, so there the payload is always read.
     """
     action_blob, obs_blob = aliased(Blob), aliased(Blob)
+    extracted: tuple[ColumnElement[Any], ...] = (null(), null(), null())
+    if dialect == "sqlite":
+        extracted = tuple(
+            func.json_extract(Step.payload, path)
+            for path in ("$.verdict.verifier", "$.verdict.verifier_version", f"$.{ESCAPED_KEY}")
+        )
     return (
         select(
             Step.episode_id, Step.idx, Step.action_raw, Step.observation, Step.reward,
             Step.retry_of, Step.verdict_label, func.coalesce(Step.error_type, Step.failure_kind),
-            Step.failure_kind, _payload_text(dialect, "verdict", "verifier"),
-            _payload_text(dialect, "verdict", "verifier_version"),
-            _payload_text(dialect, ESCAPED_KEY),
-            Step.payload if with_payload else null(),
+            Step.failure_kind, *extracted,
+            Step.payload if with_payload or dialect != "sqlite" else null(),
             action_blob.data, action_blob.escaped, obs_blob.data, obs_blob.escaped,
         )
         .where(Step.episode_id.in_(bindparam(BATCH_IDS, expanding=True)))
@@ -172,13 +175,6 @@ def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
         .outerjoin(obs_blob, obs_blob.hash == Step.observation_ref)
         .order_by(Step.episode_id, Step.idx)
     )  # fmt: skip
-
-
-def _payload_text(dialect: str, *path: str) -> ColumnElement[Any]:
-    """One field of the step payload as text (a JSON array stays JSON text), or NULL."""
-    if dialect == "sqlite":
-        return func.json_extract(Step.payload, "$." + ".".join(path))
-    return func.json_extract_path_text(cast(Step.payload, JSON), *path)
 
 
 def task_ids_select(sel: Selection) -> AnySelect:

@@ -15,7 +15,7 @@ import orjson
 
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas.hashing import canonical_json
-from agentdata.store._codec import blob_from_row
+from agentdata.store._codec import ESCAPED_KEY, blob_from_row
 from agentdata.store._textsafe import load_text, split_names
 
 
@@ -109,14 +109,22 @@ def _text(
     return blob_from_row(blob, blob_escaped)
 
 
-def step_from_row(row: Any) -> StepView:
+def step_from_row(row: Any, *, extracted: bool) -> StepView:
     """Decode a step row (columns of `queries.steps_select`, unpacked by position: this runs
-    once per mined step); escaped texts come back as recorded. Raises CorruptRecordError."""
+    once per mined step); `extracted`: the database extracted the verifier and escape flags
+    (else they are read from the payload). Escaped texts come back as recorded. Raises
+    CorruptRecordError."""
     (episode_id, idx, action, observation, reward, retry_of, label, error_type, failure_kind,
      verifier, verifier_version, escaped_json, payload, action_blob, action_escaped,
      observation_blob, observation_escaped) = row  # fmt: skip
     try:
-        escaped = frozenset(_json(escaped_json)) if escaped_json else frozenset()
+        if extracted:
+            escaped = frozenset(_json(escaped_json)) if escaped_json else frozenset()
+        else:
+            fields = _json(payload)
+            verdict = fields.get("verdict") or {}
+            verifier, verifier_version = verdict.get("verifier"), verdict.get("verifier_version")
+            escaped = frozenset(fields.get(ESCAPED_KEY) or ())
         return StepView(
             idx=int(idx),
             action=_text(action, action_blob, action_escaped, "action_raw", escaped),
@@ -131,7 +139,7 @@ def step_from_row(row: Any) -> StepView:
             verifier=None if label is None else f"{verifier}@{verifier_version}",
             payload=payload,
         )
-    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+    except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
         raise CorruptRecordError(f"step {idx} of episode {episode_id} is corrupt: {exc}") from exc
 
 
