@@ -5,7 +5,8 @@ generate call for an LLM policy); the resulting env steps run in worker threads.
 waits up to `straggler_s` for all steps to land, then generates for the episodes that are
 ready while slower steps (a sandbox running tests) keep going and join a later batch.
 Recorders buffer into one store from several threads, so the store is shared behind a lock
-(`LockedStore`); buffering is cheap, and only `flush` holds the lock across SQL.
+(`LockedStore`); buffering is cheap, and no call holds it across SQL: the store's background
+writer commits each round's batch while the next round runs.
 """
 
 from __future__ import annotations

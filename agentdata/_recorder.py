@@ -47,8 +47,9 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
 
     `step(action)` is gymnasium's; `record_step(action, policy_output=..., policy_s=...)`
     also records what the policy returned. With `autoflush` (the default) every step is
-    committed before it returns; a runner that batches turns it off and calls
-    `store.flush()` once per batch.
+    handed to the store's background writer as it is recorded (`flush(wait=False)`: the env
+    never waits on SQL); a runner that batches turns it off and hands over once per batch.
+    `close()` flushes and waits until everything recorded is committed.
     """
 
     def __init__(
@@ -256,7 +257,7 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
 
     def _maybe_flush(self) -> None:
         if self.autoflush:
-            self.store.flush()
+            self.store.flush(wait=False)
 
 
 def _now() -> datetime:

@@ -150,7 +150,7 @@ def run_rollouts(
         return started
 
     def on_round(finished: list[Active]) -> None:
-        shared.flush()
+        shared.flush(wait=False)  # the background writer commits while the next round runs
         for item in finished:
             active.remove(item)
             policy.end(item.key)
@@ -160,6 +160,7 @@ def run_rollouts(
             on_progress(min(state["done"], total), total)
 
     def when_idle() -> bool:
+        shared.flush()  # this worker's own finished episodes are committed before it looks
         return _wait_for_others(leases, total, config.lease_s, state, on_progress)
 
     heartbeat = Heartbeat(leases)

@@ -116,6 +116,9 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=32)
     parser.add_argument("--max-model-len", type=int, default=2048)
     parser.add_argument("--gpu-memory-utilization", type=float, default=0.15)
+    parser.add_argument(
+        "--enforce-eager", action="store_true", help="no graph capture/compile (CPU build)"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rollout-"))
     model = args.model or str(build_tiny_chat_model(tmp / "tiny"))
@@ -127,6 +130,8 @@ def main() -> None:
     }
     if args.tp == 1:
         engine["distributed_executor_backend"] = "uni"
+    if args.enforce_eager:
+        engine["enforce_eager"] = True
     policy = VLLMPolicy(model, max_tokens=args.max_tokens, temperature=1.0, **engine)
     db = str(tmp / "bench.db")
     try:

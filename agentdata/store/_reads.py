@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Integer, func, select
+from sqlalchemy import Connection, Engine, Integer, func, select
 
 from agentdata.errors import NotFoundError
 from agentdata.schemas import FINISHED_STATUSES, EpisodeRecord, RunRecord, StepRecord
@@ -23,6 +23,14 @@ class StoreReader:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def _connect(self) -> Connection:
+        """A read connection (a `Store` first waits for the writes it handed over)."""
+        self._before_read()
+        return self.engine.connect()
+
+    def _before_read(self) -> None:
+        """Nothing to wait for in a plain reader."""
+
     @property
     def url(self) -> str:
         """The database URL, password hidden."""
@@ -30,19 +38,19 @@ class StoreReader:
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run, or None."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(select(Run.__table__).where(Run.id == run_id)).mappings().first()
         return codec.run_from_row(row) if row else None
 
     def list_runs(self) -> list[RunRecord]:
         """All runs, oldest first."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(select(Run.__table__).order_by(Run.created_at, Run.id)).mappings()
             return [codec.run_from_row(r) for r in rows]
 
     def get_episode(self, episode_id: str) -> EpisodeRecord:
         """The episode; NotFoundError when absent."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = (
                 conn.execute(select(Episode.__table__).where(Episode.id == episode_id))
                 .mappings()
@@ -61,7 +69,7 @@ class StoreReader:
     ) -> list[EpisodeRecord]:
         """Episodes filtered by run, status and parent, in run/slot order."""
         stmt = _filtered(select(Episode.__table__), run_id, statuses, parent_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [codec.episode_from_row(r) for r in conn.execute(stmt).mappings()]
 
     def episode_ids(
@@ -76,7 +84,7 @@ class StoreReader:
         NotFoundError when `run_id` names no run and no episode.
         """
         stmt = _filtered(select(Episode.id), run_id, statuses, parent_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             ids = list(conn.scalars(stmt))
         if run_id is not None and not ids and self.get_run(run_id) is None:
             raise NotFoundError(f"no run {run_id!r} in {self.url}")
@@ -84,7 +92,7 @@ class StoreReader:
 
     def load_steps(self, episode_id: str) -> list[StepRecord]:
         """The episode's steps in order (long texts resolved)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = list(
                 conn.execute(
                     select(Step.__table__).where(Step.episode_id == episode_id).order_by(Step.idx)
@@ -96,7 +104,7 @@ class StoreReader:
 
     def blob(self, digest: str) -> str:
         """The text stored under `digest`; NotFoundError when absent."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return _lookup(_blobs_by_hash(conn, {digest}), digest)
 
     # -- aggregates for `agentdata stats` -------------------------------------------------
@@ -107,7 +115,7 @@ class StoreReader:
             ep_filter.append(Episode.run_id == run_id)
         success = func.sum(func.coalesce(Episode.success, False).cast(Integer))
         ids = select(Episode.id).where(*ep_filter).scalar_subquery()
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             n_eps, n_success = conn.execute(select(func.count(), success).where(*ep_filter)).one()
             n_steps = conn.execute(select(func.count()).where(Step.episode_id.in_(ids))).scalar()
             by: dict[str, dict[str, int]] = {}
@@ -135,7 +143,7 @@ class StoreReader:
         stmt = select(
             Step.retry_of, Step.infra_retries, Step.policy_s, Step.env_s, Step.verifier_s
         ).where(Step.episode_id.in_(ids))
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [tuple(r) for r in conn.execute(stmt).all()]
 
 

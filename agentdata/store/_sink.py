@@ -13,6 +13,8 @@ class RecordSink(Protocol):
     """Receives a recorder's episodes, steps and content-addressed texts.
 
     Writes may be buffered until `flush()`; `discard()` drops what is buffered.
+    `flush(wait=False)` may hand them to a background writer and return before they are
+    durable; `flush()` returns once they are.
     """
 
     def begin_episode(self, episode: EpisodeRecord) -> None:
@@ -27,8 +29,8 @@ class RecordSink(Protocol):
     def update_episode(self, episode_id: str, **fields: Any) -> None:
         """New values of episode fields (status, ended_at, num_steps, ...)."""
 
-    def flush(self) -> None:
-        """Make everything buffered durable."""
+    def flush(self, *, wait: bool = True) -> None:
+        """Make everything buffered durable (`wait=False`: start to, without waiting)."""
 
     def discard(self) -> None:
         """Drop everything buffered since the last flush."""
@@ -64,7 +66,7 @@ class MemorySink:
         if episode_id in self.episodes:
             self.episodes[episode_id] = self.episodes[episode_id].model_copy(update=fields)
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> None:
         """Nothing to write."""
 
     def discard(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from agentdata.errors import StoreError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.store import _codec as codec
+from agentdata.store._background import BackgroundWriter, Batch
 from agentdata.store._engine import open_engine, open_readonly_engine, resolve_url
 from agentdata.store._models import Run
 from agentdata.store._reads import StoreReader
@@ -24,28 +25,48 @@ log = logging.getLogger("agentdata.store")
 class Store(StoreReader):
     """SQL audit store. Writes are buffered and land in one transaction per `flush()`.
 
-    The runner flushes after every batch of steps, so a killed process loses at most the
-    steps in flight. Use one `Store` per process; it is not shared across threads.
-    Implements `RecordSink` (what a `Recorder` writes to).
+    One background writer thread per store commits the batches (`flush(wait=False)` hands
+    them over without waiting), so a recorder never waits on SQL; the runner hands over
+    every round's steps, and a SIGKILL loses at most the batch in flight. Reads wait for
+    what was handed over, so a store reads its own writes. Use one `Store` per process,
+    from one thread at a time (the runner wraps it in a lock). Implements `RecordSink`.
     """
 
-    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        readonly: bool = False,
+        on_commit: Callable[[list[tuple[str, int]]], None] | None = None,
+    ) -> None:
         super().__init__(engine)
         self.readonly = readonly
         self.dropped: list[str] = []
-        """Rows the database refused (each logged); the rest of their batch was written."""
+        """Rows the database refused (each logged); the rest of their batch was written.
+        Complete once `flush()` returned (the background writer appends to it)."""
+        self.on_commit = on_commit
+        """Called on the writer thread after each commit with the (episode id, step index)
+        of every step it made durable: the writer's acknowledgement."""
         self._writer = Writer(engine)
-        self._episodes: list[dict[str, Any]] = []
-        self._steps: list[tuple[Any, ...]] = []
-        self._updates: list[dict[str, Any]] = []
-        self._blobs: dict[str, str] = {}
+        self._background = BackgroundWriter(self._commit, lambda: self.url)
+        self._buffer = Batch()
         self._known_blobs: set[str] = set()
+        """Blob hashes already committed (touched only by the writer thread)."""
         self._escaped: dict[str, list[str]] = {}
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        """Open (and migrate) the store at `url`, $AGENTDATA_DB, or ./agentdata.db."""
-        return cls(open_engine(resolve_url(url)))
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        on_commit: Callable[[list[tuple[str, int]]], None] | None = None,
+    ) -> Store:
+        """Open (and migrate) the store at `url`, $AGENTDATA_DB, or ./agentdata.db.
+
+        `on_commit` receives the (episode id, step index) of the steps each commit made
+        durable, on the writer thread (see `Store.on_commit`).
+        """
+        return cls(open_engine(resolve_url(url)), on_commit=on_commit)
 
     @classmethod
     def open_readonly(cls, url: str | None = None) -> Store:
@@ -56,12 +77,15 @@ class Store(StoreReader):
         return cls(open_readonly_engine(resolve_url(url)), readonly=True)
 
     def close(self) -> None:
-        """Flush pending writes and release connections."""
+        """Flush pending writes (waiting for the background writer) and release connections."""
         try:
             self.flush()
         finally:
-            self._writer.close()
-            self.engine.dispose()
+            try:
+                self._background.close()
+            finally:
+                self._writer.close()
+                self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -84,20 +108,18 @@ class Store(StoreReader):
         row = codec.episode_row(episode)
         if row["escaped"]:
             self._escaped[episode.id] = row["escaped"].split(",")
-        self._episodes.append(row)
+        self._buffer.episodes.append(row)
 
     def add_blobs(self, blobs: dict[str, str]) -> None:
-        """Buffer content-addressed texts (hash -> text); known hashes are skipped."""
-        for digest, text in blobs.items():
-            if digest not in self._known_blobs:
-                self._blobs[digest] = text
+        """Buffer content-addressed texts (hash -> text); committed hashes are not rewritten."""
+        self._buffer.blobs.update(blobs)
 
     def add_step(self, episode_id: str, step: StepRecord) -> None:
         """Buffer a step; long texts go to blobs."""
         blobs: dict[str, str] = {}
-        self._steps.append(codec.step_values(episode_id, step, blobs))
+        self._buffer.steps.append(codec.step_values(episode_id, step, blobs))
         if blobs:
-            self.add_blobs(blobs)
+            self._buffer.blobs.update(blobs)
 
     def add_steps(self, episode_id: str, steps: Iterable[StepRecord]) -> None:
         """Buffer many steps of one episode."""
@@ -115,40 +137,55 @@ class Store(StoreReader):
         if len(escaped) > before:
             self._escaped[episode_id] = escaped
             fields["escaped"] = ",".join(sorted(set(escaped)))
-        self._updates.append({"b_id": episode_id, **fields})
+        self._buffer.updates.append({"b_id": episode_id, **fields})
 
-    def flush(self) -> None:
-        """Write everything buffered in one transaction.
+    def flush(self, *, wait: bool = True) -> None:
+        """Hand everything buffered to the background writer, which commits it in one
+        transaction; with `wait` (the default) return once it is committed.
 
-        The buffer is emptied whatever happens, so one failed batch never blocks later
-        writes. A row the database refuses is dropped (logged, and kept in `dropped`) and
-        the rest of its batch is written; a database that cannot write at all raises
-        `StoreError`.
+        `flush(wait=False)` returns at once (the recorder's and runner's hot path): the
+        env never waits on SQL, and a SIGKILL loses at most the batch in flight (see
+        `agentdata.store._background`). The buffer is emptied whatever happens, so one failed
+        batch never blocks later writes. A row the database refuses is dropped (logged, and
+        kept in `dropped`) and the rest of its batch is written; a database that cannot
+        write a batch at all raises `StoreError` here (or at the next flush after
+        `wait=False`), never silently.
         """
-        if not (self._episodes or self._steps or self._updates or self._blobs):
-            return
-        blobs = self._blobs
-        ops = self._writer.ops(blobs, self._episodes, self._steps, self._updates)
-        self.discard()
-        self._check_writable()
-        try:
-            dropped = self._writer.write(ops)
-        except Exception as exc:
-            raise StoreError(f"cannot write to {self.url}: {type(exc).__name__}: {exc}") from exc
-        for message in dropped:
-            log.warning("store refused and dropped %s", message)
-        self.dropped.extend(dropped)
-        if len(self._known_blobs) > _KNOWN_BLOBS_MAX:
-            self._known_blobs.clear()
-        self._known_blobs.update(blobs)
+        if self._buffer:
+            batch, self._buffer = self._buffer, Batch()
+            self._check_writable()
+            self._background.submit(batch)
+        if wait:
+            self._background.wait()
 
     def discard(self) -> None:
         """Drop everything buffered since the last `flush()` (nothing of it is written)."""
-        self._episodes, self._steps, self._updates, self._blobs = [], [], [], {}
+        self._buffer = Batch()
+
+    def _commit(self, batch: Batch) -> None:
+        """Write one batch (on the writer thread); raise when none of it could be written."""
+        blobs = {h: t for h, t in batch.blobs.items() if h not in self._known_blobs}
+        ops = self._writer.ops(blobs, batch.episodes, batch.steps, batch.updates)
+        dropped = self._writer.write(ops)
+        for _op, message in dropped:
+            log.warning("store refused and dropped %s", message)
+        self.dropped.extend(message for _op, message in dropped)
+        if len(self._known_blobs) > _KNOWN_BLOBS_MAX:
+            self._known_blobs.clear()
+        self._known_blobs.update(blobs)
+        if self.on_commit is not None:
+            refused = {id(op) for op, _message in dropped}
+            steps = [op for op in ops if op.kind == "step" and id(op) not in refused]
+            self.on_commit([(op.values[0], op.values[1]) for op in steps])
+
+    def _before_read(self) -> None:
+        """Reads see this store's own writes: wait until what was handed over is committed."""
+        self._background.wait(raise_error=False)
 
     def mark_incomplete(self, run_id: str) -> list[str]:
         """Mark the run's `running` episodes (their process died) as `incomplete`."""
         self._check_writable()
+        self._before_read()
         with self.engine.begin() as conn:
             return mark_incomplete(conn, run_id)
 

@@ -1,4 +1,6 @@
-"""The store's write path: one raw DBAPI connection, prepared SQL, one commit per flush.
+"""The store's write path: one raw DBAPI connection, prepared SQL, one commit per batch.
+
+Used only by the store's background writer thread (`agentdata.store._background`).
 
 Going through SQLAlchemy Core costs ~100 µs per transaction on this path, and the runner
 commits once per batch of steps so that a killed process loses at most the steps in flight.
@@ -12,6 +14,7 @@ the steps around them are kept.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -105,8 +108,9 @@ class Writer:
             out.append(Op("update", (*(self._process(k, upd[k]) for k in keys), upd["b_id"]), sql))
         return out
 
-    def write(self, ops: list[Op]) -> list[str]:
-        """Write `ops` atomically; returns the rows dropped because the database refused them.
+    def write(self, ops: list[Op]) -> list[tuple[Op, str]]:
+        """Write `ops` atomically; returns the rows dropped because the database refused
+        them, each with the reason.
 
         A failure of the database itself (disk full, read-only, connection lost) raises and
         writes nothing; a row the database refuses is dropped alone (halving the batch).
@@ -114,18 +118,19 @@ class Writer:
         try:
             self._transaction(ops)
         except self._operational:
+            self.close()  # the connection may be dead: the next batch opens a new one
             raise
         except Exception as exc:
-            dropped: list[str] = []
+            dropped: list[tuple[Op, str]] = []
             self._salvage(ops, exc, dropped)
             if len(dropped) == len(ops):
                 raise
             return dropped
         return []
 
-    def _salvage(self, ops: list[Op], error: Exception, dropped: list[str]) -> None:
+    def _salvage(self, ops: list[Op], error: Exception, dropped: list[tuple[Op, str]]) -> None:
         if len(ops) == 1:
-            dropped.append(f"{ops[0].label()}: {type(error).__name__}: {error}")
+            dropped.append((ops[0], f"{ops[0].label()}: {type(error).__name__}: {error}"))
             return
         half = len(ops) // 2
         for part in (ops[:half], ops[half:]):
@@ -150,10 +155,12 @@ class Writer:
                     cur.executemany(sql or self._sql[kind], rows)
             conn.commit()
         except BaseException:
-            conn.rollback()
+            with contextlib.suppress(Exception):  # a dead connection cannot roll back
+                conn.rollback()
             raise
         finally:
-            cur.close()
+            with contextlib.suppress(Exception):
+                cur.close()
 
     def _copy_steps(self, steps: list[tuple[Any, ...]]) -> None:
         # COPY is several times faster than executemany on PostgreSQL
@@ -166,7 +173,8 @@ class Writer:
             raw.close()
 
     def close(self) -> None:
-        """Return the connection to the pool."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Return the connection to the pool (a broken one is discarded)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()

@@ -94,3 +94,59 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
         if ep.id in unfinished:
             assert ep.status == "incomplete"
     store.close()
+
+
+ACKING_ROLLOUT = """
+import sys
+from agentdata import RolloutConfig, run_rollouts
+from agentdata.store import Store
+
+def ack(steps):  # runs on the writer thread, after each commit
+    sys.stdout.write("".join(f"{eid} {idx}\\n" for eid, idx in steps))
+    sys.stdout.flush()
+
+store = Store.open(sys.argv[1], on_commit=ack)
+run_rollouts(store, RolloutConfig(
+    env_id="agentdata/Math-v0", policy="oracle", policy_kwargs={"error_rate": 0.3},
+    episodes=int(sys.argv[2]), seed=3, concurrency=4, run_id="killed"))
+store.close()
+"""
+
+
+def test_sigkill_loses_no_acknowledged_step_and_resume_completes(tmp_path: Path) -> None:
+    """Every step the background writer acknowledged as committed survives a SIGKILL."""
+    db = tmp_path / "acked.db"
+    episodes = 150
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ACKING_ROLLOUT, str(db), str(episodes)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    acked: list[tuple[str, int]] = []
+    while len(acked) < 60:  # kill mid-run, while batches are in flight
+        line = proc.stdout.readline()
+        assert line, f"rollout ended early: {proc.stderr.read() if proc.stderr else ''}"
+        eid, idx = line.split()
+        acked.append((eid, int(idx)))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    store = Store.open(str(db))
+    stored = {(ep.id, s.index) for ep in store.episodes("killed") for s in store.load_steps(ep.id)}
+    assert set(acked) <= stored  # nothing acknowledged was lost
+    assert len(stored) < 150 * 3  # and the run was really cut short
+    store.close()
+
+    done = subprocess.run(
+        _rollout_cmd(db, episodes), capture_output=True, text=True, timeout=600, check=True
+    )
+    assert '"episodes": 150' in done.stdout
+    store = Store.open(str(db))
+    after = store.episodes("killed")
+    assert {ep.slot for ep in after if ep.status in FINISHED_STATUSES} == set(range(episodes))
+    final = {(ep.id, s.index) for ep in after for s in store.load_steps(ep.id)}
+    assert stored <= final
+    store.close()
