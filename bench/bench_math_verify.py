@@ -4,10 +4,11 @@ Pairs: every gold of the shipped GSM8K sample against itself in several written 
 against near misses, plus a seeded generated set over the competition answer kinds (fractions,
 rounded decimals, radicals, pi, large exact numbers, intervals and unions, sets, tuples, lists
 of solutions, equations, degrees, text units, percent, scientific notation, base subscripts,
-complex numbers, matrices, multiple-choice letters), each value written in equal and unequal
-forms. Every pair carries the verdict the rules of envs/math/README.md give by construction
-(`rule`), so a disagreement says which side is right; pairs whose verdict is a policy of those
-rules (rounded decimals, percent as written, rounded scientific notation) are marked `policy`.
+complex numbers, matrices, multiple-choice letters, hedges such as `\\boxed{3} or \\boxed{2}`),
+each value written in equal and unequal forms (value kinds in bench/math_pairs_values.py).
+Every pair carries the verdict the rules of envs/math/README.md give by construction (`rule`),
+so a disagreement says which side is right; pairs whose verdict is a policy of those rules
+(rounded decimals, percent as written, rounded scientific notation) are marked `policy`.
 
 Our side is `agentdata.envs.math.answers.compare` (an unreadable submission is a reject). The
 other is `math_verify.verify(parse(gold), parse(submission))` with both wrapped in `$...$`.
@@ -29,8 +30,20 @@ import site
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
+
+from math_pairs_values import (  # this folder (run as a script)
+    based,
+    complex_number,
+    frac,
+    percent,
+    pi_large,
+    radical,
+    rounded,
+    sci,
+    units,
+    word_decimal,
+)
 
 from agentdata.envs.math.answers import compare
 from agentdata.envs.math.errors import AnswerParseError
@@ -66,63 +79,10 @@ def gsm8k_pairs(path: Path) -> list[Pair]:
     return out
 
 
-def _frac(rng: random.Random) -> list[tuple[str, str, bool]]:
-    q = rng.randint(2, 40)
-    p = rng.choice([k for k in range(1, 3 * q) if Fraction(k, q).denominator == q])
-    k = rng.randint(2, 9)
-    short = f"\\frac{p}{q}" if p < 10 and q < 10 else f"\\frac{{{p}}}{{{q}}}"
-    gold = f"\\frac{{{p}}}{{{q}}}"
-    return [
-        (gold, f"\\dfrac{{{k * p}}}{{{k * q}}}", True),
-        (gold, f"{p}/{q}", True),
-        (gold, short, True),
-        (gold, f"\\frac{{{p + 1}}}{{{q}}}", False),
-        (gold, f"\\frac{{{q}}}{{{p}}}", p == q),
-    ]
 
 
-def _rounded(rng: random.Random) -> list[tuple[str, str, bool]]:
-    q = rng.choice([3, 6, 7, 9, 11, 12, 13])
-    p = rng.choice([k for k in range(1, q) if Fraction(k, q).denominator == q])
-    value = Fraction(p, q)
-    two, three = f"{float(value):.2f}", f"{float(value):.3f}"
-    off = f"{float(value) + 0.01:.2f}"
-    return [
-        (f"\\frac{{{p}}}{{{q}}}", two, True),
-        (f"\\frac{{{p}}}{{{q}}}", three, True),
-        (f"\\frac{{{p}}}{{{q}}}", off, False),
-        (two, f"\\frac{{{p}}}{{{q}}}", True),
-        (two, three, False),
-    ]
 
 
-def _radical(rng: random.Random) -> list[tuple[str, str, bool]]:
-    a, b = rng.randint(2, 9), rng.choice([2, 3, 5, 6, 7, 10, 11])
-    gold = f"{a}\\sqrt{{{b}}}"
-    return [
-        (gold, f"\\sqrt{{{a * a * b}}}", True),
-        (gold, f"\\sqrt{{{b}}} \\cdot {a}", True),
-        (gold, f"{a}\\sqrt{{{b + 1}}}", False),
-        (gold, f"{a + 1}\\sqrt{{{b}}}", False),
-        (gold, f"{a * a * b}", False),
-        (f"\\frac{{\\sqrt{{{b}}}}}{{{b}}}", f"\\frac{{1}}{{\\sqrt{{{b}}}}}", True),
-        (f"\\frac{{\\sqrt{{{b}}}}}{{{b}}}", f"\\frac{{1}}{{\\sqrt{{{b + 1}}}}}", False),
-        (f"{a}", f"\\sqrt[3]{{{a**3}}}", True),
-        (f"{a}", f"\\sqrt[3]{{{a**3 + 1}}}", False),
-        (f"\\frac{{\\sqrt{{{b}}}}}{{2}}", f"\\sqrt{{{b}}}/2", True),
-        (f"\\frac{{\\sqrt{{{b}}}}}{{2}}", f"\\sqrt{{{b}/2}}", False),
-    ]
-
-
-def _pi_large(rng: random.Random) -> list[tuple[str, str, bool]]:
-    k, e = rng.randint(2, 9), rng.randint(9, 60)
-    return [
-        (f"{k}\\pi", f"\\pi \\cdot {k}", True),
-        (f"{k}\\pi", f"{k + 1}\\pi", False),
-        (f"10^{{{e}}}", "1" + "0" * e, True),
-        (f"10^{{{e}}}", "1" + "0" * (e - 1) + "1", False),
-        (f"\\frac{{1}}{{2^{{{e}}}}}", f"\\frac{{1}}{{2^{{{e + 1}}}}}", False),
-    ]
 
 
 def _interval(rng: random.Random) -> list[tuple[str, str, bool]]:
@@ -176,70 +136,11 @@ def _equation(rng: random.Random) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _units(rng: random.Random) -> list[tuple[str, str, bool]]:
-    n, u = rng.randint(1, 359), rng.choice(["cm", "inches", "dollars", "meters"])
-    return [
-        (f"{n}^\\circ", f"{n}", True),
-        (f"{n}^\\circ", f"{n}^{{\\circ}}", True),
-        (f"{n}^\\circ", f"{n + 1}^\\circ", False),
-        (f"{n}\\text{{ {u}}}", f"{n}", True),
-        (f"{n}\\text{{ {u}}}", f"{n} {u}", True),
-        (f"{n}\\text{{ {u}}}", f"{n + 1}\\text{{ {u}}}", False),
-        (f"\\${n}.50", f"{n}.5", True),
-        (f"\\${n}", f"\\${n + 1}", False),
-        (f"{n}^\\circ", f"{n}°", True),
-    ]
 
 
-def _percent(rng: random.Random) -> list[tuple[str, str, bool]]:
-    n = rng.randint(1, 99)
-    return [
-        (f"{n}\\%", f"{n}", True),
-        (f"{n}\\%", f"{n}%", True),
-        (f"{n}\\%", f"{n} \\%", True),
-        (f"{n}\\%", f"{n + 1}\\%", False),
-        (f"{n}\\%", f"{n / 100}", False),
-    ]
 
 
-def _sci(rng: random.Random) -> list[tuple[str, str, bool]]:
-    m, e = rng.randint(2, 9), rng.randint(3, 8)
-    d = rng.randint(1, 9)
-    return [
-        (f"{m} \\times 10^{{{e}}}", f"{m}" + "0" * e, True),
-        (f"{m} \\times 10^{{{e}}}", f"{m}\\cdot10^{e}", True),
-        (f"{m} \\times 10^{{{e}}}", f"{m}" + "0" * (e - 1) + "1", False),
-        (f"{m} \\times 10^{{{e}}}", f"{m} \\times 10^{{{e + 1}}}", False),
-        (f"{m}.{d} \\times 10^{{{e}}}", f"{m}{d}" + "0" * (e - 2) + "3", True),
-        (f"{m}{d}" + "0" * (e - 2) + "3", f"{m}.{d} \\times 10^{{{e}}}", False),
-        (f"{m}e-{e}", "0", False),
-    ]
 
-
-def _based(rng: random.Random) -> list[tuple[str, str, bool]]:
-    base = rng.choice([2, 3, 5, 8])
-    n = rng.randint(base + 1, 400)
-    digits = ""
-    while n:
-        digits, n = "0123456789"[n % base] + digits, n // base
-    near = digits[:-1] + ("1" if digits[-1] == "0" else "0")
-    return [
-        (f"{digits}_{base}", f"{digits}_{{{base}}}", True),
-        (f"{digits}_{base}", digits, True),
-        (f"{digits}_{base}", f"{near}_{base}", False),
-        (f"{digits}_{base}", str(int(digits, base)), False),
-    ]
-
-
-def _complex(rng: random.Random) -> list[tuple[str, str, bool]]:
-    a, b = rng.randint(1, 9), rng.randint(1, 9)
-    gold = f"{a}+{b}i"
-    return [
-        (gold, f"{b}i + {a}", True),
-        (gold, f"{a}-{b}i", False),
-        (gold, f"{b}+{a}i", a == b),
-        (f"{a * a - b * b}+{2 * a * b}i", f"({a}+{b}i)^2", True),
-    ]
 
 
 def _matrix(rng: random.Random) -> list[tuple[str, str, bool]]:
@@ -252,21 +153,21 @@ def _matrix(rng: random.Random) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _word_decimal(rng: random.Random) -> list[tuple[str, str, bool]]:
-    day, other = rng.sample(["Monday", "Tuesday", "Friday", "Sunday"], 2)
-    k = rng.randint(1, 99)
+
+def _hedge(rng: random.Random) -> list[tuple[str, str, bool]]:
+    n = rng.randint(2, 99)
+    letter, other = rng.sample("ABCDE", 2)
     return [
-        (f"\\text{{{day}}}", day, True),
-        (f"\\text{{{day}}}", day.lower(), True),
-        (f"\\text{{{day}}}", other, False),
-        (f"{k / 4}", f"\\frac{{{k}}}{{4}}", True),
-        (f"{k / 4}", f"\\frac{{{k + 1}}}{{4}}", False),
-        (f"-\\frac{{{k}}}{{7}}", f"\\frac{{-{k}}}{{7}}", True),
-        (f"-\\frac{{{k}}}{{7}}", f"\\frac{{{k}}}{{7}}", False),
-        (f"-\\frac{{{k}}}{{4}}", f"{-k / 4}", True),
-        (f"-\\frac{{{k}}}{{4}}", f"{k / 4}", False),
-        (f"{1000 * k + 7}", f"{k}{{,}}007", True),
-        (f"{1000 * k + 7}", f"{k}\\,007", True),
+        (f"{n}", f"\\boxed{{{n + 1}}} \\text{{ or }} \\boxed{{{n}}}", False),
+        (f"{n}", f"\\boxed{{{n}}}", True),
+        (f"{n}", f"negative {n}", False),
+        (f"{n}", f"at least {n}", False),
+        (f"{n}", f"{n} squared", False),
+        (f"{n}", f"{n} thousand", False),
+        (f"{n * 1000}", f"{n} thousand", True),
+        (f"\\pm {n}", f"{n}, -{n}", True),
+        (f"\\pm {n}", f"{n}", False),
+        (f"\\text{{({letter})}}", f"({other}) \\text{{ or }} ({letter})", False),
     ]
 
 
@@ -285,11 +186,12 @@ def _choice(rng: random.Random) -> list[tuple[str, str, bool]]:
     ]
 
 
-GENERATED: dict[str, Gen] = {
-    "fraction": _frac, "rounded": _rounded, "radical": _radical, "pi/large": _pi_large,
+GENERATED: dict[str, Gen] = {  # the order fixes the seeded stream
+    "fraction": frac, "rounded": rounded, "radical": radical, "pi/large": pi_large,
     "interval": _interval, "set/tuple/list": _set_tuple, "equation": _equation,
-    "degree/unit": _units, "percent": _percent, "sci": _sci, "base": _based,
-    "complex": _complex, "matrix": _matrix, "choice": _choice, "word/decimal": _word_decimal,
+    "degree/unit": units, "percent": percent, "sci": sci, "base": based,
+    "complex": complex_number, "matrix": _matrix, "choice": _choice, "word/decimal": word_decimal,
+    "hedge": _hedge,
 }  # fmt: skip
 POLICY = {"rounded", "percent", "sci"}
 
