@@ -64,9 +64,9 @@ def measure(
     `sync` (before) commits with `flush()` every `commit_every` steps, as the runner did;
     `background` (after) hands over with `flush(wait=False)` at the same cadence, as the
     runner does now (`--concurrency K` hands over every K steps). Arms take turns in blocks
-    of `block` episodes; each recorded block ends with `flush()`, timed in its arm, so no
-    writer work of one arm runs during another's block (what the background writer did
-    not hide behind the recorded arm's own env steps is charged to it).
+    of `block` episodes, in a rotating order; each recorded block ends with `flush()`,
+    timed in its arm, so no writer work of one arm runs during another's block (what the
+    background writer did not hide behind the recorded arm's own env steps is charged to it).
     """
     stores = {arm: Store.open(str(tmp / f"{arm}.db")) for arm in ("sync", "background")}
     recorders = {
@@ -85,8 +85,9 @@ def measure(
     t["sync_commit"] = 0.0
     n = 0
     for _ in range(repeat):
-        for first in range(0, len(plan), block):
-            for arm in ARMS:
+        for turn, first in enumerate(range(0, len(plan), block)):
+            k = turn % len(ARMS)  # rotate the order: no arm always follows another
+            for arm in ARMS[k:] + ARMS[:k]:
                 store = stores.get(arm)
                 pending = 0
                 for seed, actions in plan[first : first + block]:
