@@ -1,7 +1,9 @@
 """Concurrent workers: N `agentdata rollout` processes started at once, on SQLite and PostgreSQL.
 
-Two scenarios per backend: (1) a fresh store that every worker creates at the same moment,
-each worker with its own run; (2) one shared `--run` that the workers split between them.
+Three scenarios per backend: (1) a fresh store that every worker creates at the same moment,
+each worker with its own run; (2) one shared `--run` that the workers split between them;
+(3) the same, with the first worker SIGKILLed as soon as it holds a slot (its exit code
+reads -9; the others must finish its slots).
 Prints, per scenario: workers, episodes planned, finished, lost (planned slots without a
 finished episode), duplicated (slots finished more than once) and the workers' exit codes.
 
@@ -22,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, text
 
 from agentdata.schemas import FINISHED_STATUSES
-from agentdata.store import Store
+from agentdata.store import Store, resolve_url
 
 
 def rollout(db: str, run: str, episodes: int) -> list[str]:
@@ -34,17 +36,43 @@ def rollout(db: str, run: str, episodes: int) -> list[str]:
     ]  # fmt: skip
 
 
-def run_workers(cmds: list[list[str]]) -> tuple[list[int], float, list[str]]:
-    """Start every command at once; exit codes, wall time, stderr tails of failures."""
+def run_workers(
+    cmds: list[list[str]], kill_first_in: str | None = None
+) -> tuple[list[int], float, list[str]]:
+    """Start every command at once; exit codes, wall time, stderr tails of failures.
+
+    `kill_first_in`: a store URL; SIGKILL the first worker once it holds a slot there.
+    """
     started = time.perf_counter()
     procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in cmds]
+    if kill_first_in is not None:
+        wait_until_holding(kill_first_in, procs[0])
+        procs[0].kill()
     codes, errors = [], []
-    for proc in procs:
+    for i, proc in enumerate(procs):
         _out, err = proc.communicate(timeout=1800)
         codes.append(proc.returncode)
-        if proc.returncode:
+        if proc.returncode and not (kill_first_in is not None and i == 0):
             errors.append(err.decode(errors="replace")[-400:])
     return codes, time.perf_counter() - started, errors
+
+
+def wait_until_holding(db: str, proc: subprocess.Popen[bytes]) -> None:
+    """Poll the store until `proc` holds a slot lease (or has exited)."""
+    engine = create_engine(resolve_url(db))
+    query = text("SELECT owner FROM slots WHERE owner IS NOT NULL")
+    try:
+        while proc.poll() is None:
+            try:
+                with engine.connect() as conn:
+                    owners = list(conn.scalars(query))
+            except Exception:  # the store or its tables do not exist yet
+                owners = []
+            if any(o.split(":")[1] == str(proc.pid) for o in owners):
+                return
+            time.sleep(0.02)
+    finally:
+        engine.dispose()
 
 
 def tally(db: str, runs: list[str], episodes: int) -> tuple[int, int, int]:
@@ -59,10 +87,19 @@ def tally(db: str, runs: list[str], episodes: int) -> tuple[int, int, int]:
     return finished, lost, duplicated
 
 
-def scenario(name: str, backend: str, db: str, workers: int, episodes: int, shared: bool) -> None:
-    """Run one scenario and print its figures."""
-    runs = ["shared"] * workers if shared else [f"own-{i}" for i in range(workers)]
-    codes, wall, errors = run_workers([rollout(db, r, episodes) for r in runs])
+SCENARIOS = {
+    "fresh": "fresh store, own runs",
+    "shared": "one shared run",
+    "kill": "shared run, 1 killed",
+}
+
+
+def scenario(kind: str, backend: str, db: str, workers: int, episodes: int) -> None:
+    """Run one scenario (a key of SCENARIOS) and print its figures."""
+    name = SCENARIOS[kind]
+    runs = [f"own-{i}" for i in range(workers)] if kind == "fresh" else ["shared"] * workers
+    cmds = [rollout(db, r, episodes) for r in runs]
+    codes, wall, errors = run_workers(cmds, db if kind == "kill" else None)
     distinct = sorted(set(runs))
     finished, lost, duplicated = tally(db, distinct, episodes)
     planned = episodes * len(distinct)
@@ -86,20 +123,19 @@ def fresh_pg(base: str, name: str) -> str:
 
 
 def main() -> None:
-    """Parse arguments, run both scenarios on each backend."""
+    """Parse arguments, run every scenario on each backend."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--episodes", type=int, default=24)
     parser.add_argument("--pg", default=os.environ.get("AGENTDATA_TEST_PG_URL"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for shared, name in ((False, "fresh store, own runs"), (True, "one shared run")):
-            db = str(Path(tmp) / f"{'shared' if shared else 'fresh'}.db")
-            scenario(name, "sqlite", db, args.workers, args.episodes, shared)
+        for kind in SCENARIOS:
+            scenario(kind, "sqlite", str(Path(tmp) / f"{kind}.db"), args.workers, args.episodes)
     if args.pg:
-        for shared, name in ((False, "fresh store, own runs"), (True, "one shared run")):
-            db = fresh_pg(args.pg, f"bench_workers_{'shared' if shared else 'fresh'}")
-            scenario(name, "postgresql", db, args.workers, args.episodes, shared)
+        for kind in SCENARIOS:
+            db = fresh_pg(args.pg, f"bench_workers_{kind}")
+            scenario(kind, "postgresql", db, args.workers, args.episodes)
 
 
 if __name__ == "__main__":
