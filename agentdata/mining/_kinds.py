@@ -98,6 +98,7 @@ def _fix_start(steps: list[StepView], cycle: Cycle) -> int:
 def cycle_samples(kind: str, episode: EpisodeView, cycles: list[Cycle]) -> Iterator[Sample]:
     """correction / reflection / dpo samples of one episode's cycles."""
     steps = episode.steps
+    pairs, opening = render.turn_pairs(steps), render.opening(episode)
     for cycle in cycles:
         start, fix_from = _attempt_start(steps, cycle.failed), _fix_start(steps, cycle)
         bad, fix = steps[start : cycle.failed + 1], steps[fix_from : cycle.fix + 1]
@@ -109,25 +110,23 @@ def cycle_samples(kind: str, episode: EpisodeView, cycles: list[Cycle]) -> Itera
                 episode, used, error_type=cycle.error_type, failed=cycle.failed, fix=cycle.fix
             ),
         }
+        fixed = render.pair_turns(pairs, fix_from, cycle.fix + 1, last_feedback=False)
         if kind == "correction":
-            row = {
-                "prompt": render.opening(episode) + render.turns(steps[:fix_from]),
-                "completion": render.turns(fix, last_feedback=False),
-            }
+            row = {"prompt": opening + render.pair_turns(pairs, 0, fix_from), "completion": fixed}
         elif kind == "reflection":
             text = "\n\n".join(
                 [render.transcript(bad), render.reflection(steps[cycle.failed]),
                  render.transcript(fix)]
             )  # fmt: skip
             row = {
-                "prompt": render.opening(episode) + render.turns(steps[:start]),
+                "prompt": opening + render.pair_turns(pairs, 0, start),
                 "completion": [{"role": "assistant", "content": text}],
             }
         else:
             row = {
-                "prompt": render.opening(episode) + render.turns(steps[:start]),
-                "chosen": render.turns(fix, last_feedback=False),
-                "rejected": render.turns(bad, last_feedback=False),
+                "prompt": opening + render.pair_turns(pairs, 0, start),
+                "chosen": fixed,
+                "rejected": render.pair_turns(pairs, start, cycle.failed + 1, last_feedback=False),
             }
         claims: tuple[Claim, ...] = ((cycle.failed, "failed"), (cycle.fix, "passed"))
         yield Sample({**row, **common}, episode.id, claims)

@@ -38,6 +38,25 @@ def turns(steps: list[StepView], *, last_feedback: bool = True) -> list[Message]
     return out
 
 
+def turn_pairs(steps: list[StepView]) -> list[tuple[Message, Message]]:
+    """(assistant action, user feedback) per step, rendered once per episode: the samples of
+    its cycles slice them instead of re-rendering the shared prefix for every cycle."""
+    return [
+        ({"role": "assistant", "content": s.action}, {"role": "user", "content": s.observation})
+        for s in steps
+    ]
+
+
+def pair_turns(
+    pairs: list[tuple[Message, Message]], start: int, stop: int, *, last_feedback: bool = True
+) -> list[Message]:
+    """`turns(steps[start:stop], last_feedback=...)` from pre-rendered `turn_pairs`."""
+    out = [message for pair in pairs[start:stop] for message in pair]
+    if out and not last_feedback:
+        out.pop()
+    return out
+
+
 def reflection(step: StepView) -> str:
     """A short reflection naming the error, from the failed step's verdict and evidence."""
     verdict, failure = step.details()
