@@ -5,7 +5,7 @@ runner claims each episode's slot in the store before starting it (`Store.slot_l
 the actors split the run between them, every slot is finished once, and an actor that dies
 leaves its slots to the others. The policy is whatever `--policy` says, built inside each actor:
 `openai` pointing at a model server (e.g. `vllm serve`, itself possibly a Ray Serve
-deployment), or `vllm` with `ray_gpus_per_worker` so each actor holds a GPU for its own
+deployment), or `vllm` with `--ray-gpus-per-worker` so each actor holds a GPU for its own
 engine.
 Needs the `ray` extra; `ray` is imported only when a Ray run starts.
 """

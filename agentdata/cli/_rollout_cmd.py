@@ -45,6 +45,14 @@ def rollout(
     ray_workers: Annotated[
         int, typer.Option("--ray-workers", help="Ray env workers sharing the run.")
     ] = 1,
+    ray_gpus_per_worker: Annotated[
+        float,
+        typer.Option(
+            "--ray-gpus-per-worker",
+            min=0.0,
+            help="GPUs each Ray worker reserves (1 with --policy vllm on GPUs: one engine each).",
+        ),
+    ] = 0.0,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -63,7 +71,13 @@ def rollout(
     if backend not in ("local", "ray"):
         raise ConfigError(f"--backend must be local or ray, got {backend!r}")
     if backend == "ray":
-        run_id = run_on_ray(resolve_url(db), config, address=ray_address, workers=ray_workers)
+        run_id = run_on_ray(
+            resolve_url(db),
+            config,
+            address=ray_address,
+            workers=ray_workers,
+            gpus_per_worker=ray_gpus_per_worker,
+        )
         store = open_store(db)
         try:
             _report(run_summary(store, run_id), json_out)
