@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from agentdata._runner import RolloutConfig, run_rollouts
     from agentdata.envs import make, register_envs
     from agentdata.policies import Action, Policy, Turn
-    from agentdata.replay.fork import fork_episode
-    from agentdata.replay.replayer import ReplayResult, replay_episode
+    from agentdata.replay._fork import fork_episode
+    from agentdata.replay._replayer import ReplayResult, replay_episode
     from agentdata.schemas import (
         EpisodeRecord,
         Failure,
@@ -60,9 +60,9 @@ _LAZY: dict[str, str] = {
     "Turn": "agentdata.policies",
     "make": "agentdata.envs",
     "register_envs": "agentdata.envs",
-    "ReplayResult": "agentdata.replay.replayer",
-    "replay_episode": "agentdata.replay.replayer",
-    "fork_episode": "agentdata.replay.fork",
+    "ReplayResult": "agentdata.replay._replayer",
+    "replay_episode": "agentdata.replay._replayer",
+    "fork_episode": "agentdata.replay._fork",
     "EpisodeRecord": "agentdata.schemas",
     "Failure": "agentdata.schemas",
     "Latency": "agentdata.schemas",

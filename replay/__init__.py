@@ -6,9 +6,9 @@ lets a policy continue; `run_audit` checks that every registered environment giv
 byte-identical records across processes; `export_html` writes an offline page of an episode.
 """
 
-from agentdata.replay.diff import Divergence, compare_steps
-from agentdata.replay.rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
-from agentdata.replay.replayer import ReplayResult, replay_episode, replay_many
+from agentdata.replay._diff import Divergence, compare_steps
+from agentdata.replay._rebuild import UNREPLAYABLE_CODES, EnvCache, Unreplayable, rebuild
+from agentdata.replay._replayer import ReplayResult, replay_episode, replay_many
 
 __all__ = [
     "UNREPLAYABLE_CODES",

@@ -17,13 +17,13 @@ from typing import Any
 
 from agentdata._recorder import Recorder
 from agentdata.errors import CorruptRecordError, NotFoundError, UnreplayableError
-from agentdata.replay.diff import (
+from agentdata.replay._diff import (
     Divergence,
     StateLoader,
     compare_steps,
     compare_values,
 )
-from agentdata.replay.rebuild import EnvCache, reset_to
+from agentdata.replay._rebuild import EnvCache, reset_to
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import MemorySink, Store
 

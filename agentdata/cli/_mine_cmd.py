@@ -13,8 +13,8 @@ from agentdata.cli._common import DbOption, JsonFlag, open_store, print_json
 from agentdata.errors import ConfigError, UnreplayableError
 from agentdata.mining import KINDS, MineRequest, Reexecute, mine
 from agentdata.mining._kinds import CYCLE_KINDS
+from agentdata.replay._rebuild import EnvCache, check_version
 from agentdata.replay._reexecute import load_recorded, memory_recorder, reexecute
-from agentdata.replay.rebuild import EnvCache, check_version
 from agentdata.store import Store
 
 

@@ -10,10 +10,10 @@ import typer
 from agentdata.cli._common import DbOption, JsonFlag, open_store, parse_kv, print_json
 from agentdata.cli._inspect_cmds import audit_store_cmd
 from agentdata.errors import ConfigError, NotFoundError
-from agentdata.replay.audit import run_audit
-from agentdata.replay.fork import fork_episode
-from agentdata.replay.html import export_html
-from agentdata.replay.replayer import ReplayResult, replay_many
+from agentdata.replay._audit import run_audit
+from agentdata.replay._fork import fork_episode
+from agentdata.replay._html import export_html
+from agentdata.replay._replayer import ReplayResult, replay_many
 from agentdata.store import Store, resolve_url
 
 AllowVersion = Annotated[

@@ -21,7 +21,7 @@ from agentdata.errors import ConfigError, NotFoundError
 from agentdata.mining import MineRequest, mine
 from agentdata.mining._export import write_export
 from agentdata.mining._kinds import KINDS, Sample
-from agentdata.replay.rebuild import EnvCache
+from agentdata.replay._rebuild import EnvCache
 from agentdata.store import Store
 from agentdata.store._models import Step
 from tests.agentdata.mining_helpers import record_oracle_run

@@ -144,5 +144,5 @@ def test_imports_point_one_way() -> None:
             theirs = _layer(target)
             if theirs is not None and LAYERS.index(theirs) > LAYERS.index(mine):
                 wrong.append(f"{name} ({mine}) imports {target} ({theirs})")
-    assert "agentdata.replay.replayer" in MODULES and "agentdata.cli" in MODULES
+    assert "agentdata.replay._replayer" in MODULES and "agentdata.cli" in MODULES
     assert wrong == []

@@ -15,7 +15,7 @@ from agentdata import ConfigError, Recorder, Store, make
 from agentdata._recorder import EpisodeMeta
 from agentdata.envs.contract import ReportingEnv, StateSnapshot
 from agentdata.envs.math.errors import UnknownTaskError
-from agentdata.replay.replayer import replay_episode
+from agentdata.replay._replayer import replay_episode
 from agentdata.schemas.hashing import canonical_json
 from agentdata.store._engine import _alembic_config, make_engine
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agentdata.replay.audit import _compare, run_audit
+from agentdata.replay._audit import _compare, run_audit
 
 
 def test_audit_every_registered_env_is_byte_identical(env_id: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import record_episodes, tamper_step
 
-from agentdata.replay.html import export_html
+from agentdata.replay._html import export_html
 from agentdata.store import Store
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentdata.replay.diff import STEP_FIELDS, compare_steps, compare_values
-from agentdata.replay.normalize import TEXT_RULES, is_duration_key, normalize, normalize_text
+from agentdata.replay._diff import STEP_FIELDS, compare_steps, compare_values
+from agentdata.replay._normalize import TEXT_RULES, is_duration_key, normalize, normalize_text
 from agentdata.schemas import Failure, StepRecord
 
 

@@ -7,7 +7,7 @@ from conftest import dump, record_episodes, tamper_step
 
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.replay import replay_episode
-from agentdata.replay.fork import fork_episode
+from agentdata.replay._fork import fork_episode
 from agentdata.store import Store
 
 

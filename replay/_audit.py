@@ -84,7 +84,7 @@ def run_audit(
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "agentdata.replay.audit"],
+                [sys.executable, "-m", "agentdata.replay._audit"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agentdata.replay.normalize import normalize
+from agentdata.replay._normalize import normalize
 from agentdata.schemas import JsonValue, StepRecord
 
 STEP_FIELDS: tuple[str, ...] = (

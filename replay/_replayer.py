@@ -15,9 +15,9 @@ from typing import Literal
 
 from agentdata._version import package_version
 from agentdata.errors import NotFoundError, UnreplayableError
+from agentdata.replay._diff import Divergence
+from agentdata.replay._rebuild import EnvCache, Unreplayable, check_version, make_env_for
 from agentdata.replay._reexecute import load_recorded, memory_recorder, reexecute, state_loader
-from agentdata.replay.diff import Divergence
-from agentdata.replay.rebuild import EnvCache, Unreplayable, check_version, make_env_for
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
 

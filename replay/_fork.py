@@ -16,8 +16,8 @@ from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata._runner import derive_seed, play_episode
 from agentdata.errors import ConfigError, ForkDivergedError
 from agentdata.policies import make_policy
+from agentdata.replay._rebuild import check_version, make_env_for
 from agentdata.replay._reexecute import load_recorded, reexecute
-from agentdata.replay.rebuild import check_version, make_env_for
 from agentdata.schemas import EpisodeRecord, JsonValue, StepRecord
 from agentdata.store import Store
 
