@@ -119,6 +119,7 @@ def test_dead_and_expired_leases_are_taken_over(store_url: str) -> None:
     rec.set_next_episode(EpisodeMeta(episode_id=episode_id_for("r", 0, 0), run_id="r"))
     rec.reset(seed=1)
     rec.step("garbage")
+    store.flush()  # the dead worker's step was committed before it died
     rec.env.close()
     # a worker elsewhere whose lease ran out (it took slot 0 over from the dead one)
     assert SlotLeases(store.engine, "r", lease_s=1e-6, owner="elsewhere:1:x").claim(1, 6) == [
