@@ -6,13 +6,23 @@ claims `--verify` re-checks by re-executing the episode (which steps must fail o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from agentdata._stats import pass_at_k
 from agentdata.mining import _render as render
-from agentdata.mining._views import EpisodeView, StepView
+from agentdata.mining._views import (
+    STEP_ERROR_TYPE,
+    STEP_FAILURE_KIND,
+    STEP_IDX,
+    STEP_LABEL,
+    STEP_RETRY_OF,
+    EpisodeView,
+    StepView,
+    step_failed,
+    step_passed,
+)
 
 Kind = Literal["correction", "reflection", "dpo", "steps", "positive", "groups", "curriculum"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
@@ -27,6 +37,34 @@ class Cycle:
     failed: int
     fix: int
     error_type: str | None
+
+
+def cycles_of(rows: Sequence[tuple[Any, ...]], error_types: frozenset[str]) -> list[Cycle]:
+    """The fail→fix cycles of one episode, from its step rows (`queries.steps_select`, in
+    index order; read before decoding them, so episodes without a cycle are never decoded).
+
+    The fix is the first step that passed and links back (`retry_of`) to a failed step: a
+    step whose sub-goal failed at step k and is now achieved (see each env's README). The
+    error type is the failed step's verdict's, or its failure kind when the verifier names
+    none (a failing test run is a `test_failure`); `error_types` (if any) keeps only those.
+    """
+    by_idx: dict[int, tuple[Any, ...]] | None = None
+    achieved: set[int] = set()
+    out: list[Cycle] = []
+    for fix in rows:
+        target = fix[STEP_RETRY_OF]
+        if target is None or target in achieved:
+            continue
+        if not step_passed(fix[STEP_FAILURE_KIND], fix[STEP_LABEL]):
+            continue
+        achieved.add(target)  # a later step passing the same sub-goal is no new fix
+        by_idx = by_idx or {r[STEP_IDX]: r for r in rows}
+        bad = by_idx.get(target)
+        if bad is None or not step_failed(bad[STEP_FAILURE_KIND], bad[STEP_LABEL]):
+            continue
+        if not error_types or bad[STEP_ERROR_TYPE] in error_types:
+            out.append(Cycle(bad[STEP_IDX], fix[STEP_IDX], bad[STEP_ERROR_TYPE]))
+    return out
 
 
 @dataclass

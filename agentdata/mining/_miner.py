@@ -1,14 +1,15 @@
 """Streams episodes (with their steps and cycles) out of the store and builds samples.
 
 The selected episodes stream in export order; every `BATCH` of them costs one query for
-their cycles and one for their steps (walking the steps' primary key, no sort), so only
-one batch is in memory and no query sorts or rescans the whole run.
+their steps (walking the steps' primary key, no sort), from which their cycles are found,
+so only one batch is in memory and no query sorts or rescans the whole run.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Engine, case, func, select
@@ -20,12 +21,13 @@ from agentdata.mining._kinds import (
     Sample,
     curriculum_row,
     cycle_samples,
+    cycles_of,
     group_sample,
     positive_sample,
     steps_sample,
 )
 from agentdata.mining._queries import Selection
-from agentdata.mining._views import EpisodeView, episode_from_row, step_from_row
+from agentdata.mining._views import EPISODE_TASK_ID, EpisodeView, RowDecoder
 from agentdata.store._models import Episode
 
 DifficultyOf = Callable[[str], int | None]
@@ -38,28 +40,29 @@ def episodes_with_steps(
 ) -> Iterator[tuple[EpisodeView, list[Cycle]]]:
     """The selected episodes in the order of `episode_select`, each with its steps and (for
     the cycle kinds, which keep only episodes that hold one) its fail→fix cycles."""
-    rows = queries.stream(engine, queries.episode_select(sel, kind=kind))
-    # Built once: SQLAlchemy caches their compiled form; each batch only binds its ids.
-    cycles_stmt = queries.cycles_select(sel, batched=True)
+    rows = queries.stream_tuples(engine, queries.episode_select(sel, kind=kind))
     dialect = engine.dialect.name
-    steps_stmt = queries.steps_select(dialect, with_payload=kind == "reflection")
+    decode = RowDecoder(extracted=dialect == "sqlite")
+    cycle_kind, error_types = kind in CYCLE_KINDS, frozenset(sel.error_types)
     with queries.reading(engine) as conn:
+        steps_query = queries.BatchQuery(
+            conn, queries.steps_select(dialect, with_payload=kind == "reflection")
+        )
         while batch := list(itertools.islice(rows, BATCH)):
-            episodes = [episode_from_row(r, difficulty_of(r.task_id)) for r in batch]
-            cycles: dict[str, list[Cycle]] = {}
-            if kind in CYCLE_KINDS:
-                ids = {queries.BATCH_IDS: [e.id for e in episodes]}
-                for r in conn.execute(cycles_stmt, ids).all():
-                    cycles.setdefault(r.episode_id, []).append(
-                        Cycle(r.failed_idx, r.fix_idx, r.error_type)
-                    )
-                episodes = [e for e in episodes if e.id in cycles]
-            by_id = {e.id: e for e in episodes}
-            if by_id:
-                for r in conn.execute(steps_stmt, {queries.BATCH_IDS: list(by_id)}).all():
-                    by_id[r[0]].steps.append(step_from_row(r, extracted=dialect == "sqlite"))
-            for episode in episodes:
-                yield episode, cycles.get(episode.id, [])
+            step_rows = {
+                episode_id: list(group)
+                for episode_id, group in itertools.groupby(
+                    steps_query.rows([row[0] for row in batch]), key=itemgetter(0)
+                )
+            }
+            for row in batch:
+                found = step_rows.get(row[0], ())
+                cycles = cycles_of(found, error_types) if cycle_kind else []
+                if cycle_kind and not cycles:
+                    continue
+                episode = decode.episode(row, difficulty_of(row[EPISODE_TASK_ID]))
+                episode.steps = decode.steps(found)
+                yield episode, cycles
 
 
 def samples(
@@ -104,8 +107,9 @@ def _curriculum(
         .join(outcomes, outcomes.c.first_id == Episode.id)
         .order_by(Episode.task_id)
     )
+    decode = RowDecoder(extracted=engine.dialect.name == "sqlite")
     for row in queries.stream(engine, stmt):
-        first = episode_from_row(row, difficulty_of(row.task_id))
+        first = decode.episode(row[: len(queries.EPISODE_COLUMNS)], difficulty_of(row.task_id))
         row_out: dict[str, Any] = curriculum_row(
             first, int(row.n), int(row.c or 0), float(row.mean_reward or 0.0), k
         )

@@ -1,4 +1,5 @@
-"""The SQL of mining: fail→fix cycles follow the `retry_of` links, selection happens in SQL.
+"""The SQL of mining: selection happens in SQL; each batch's steps come with their `retry_of`
+links, which `kinds.cycles_of` follows to the fail→fix cycles.
 
 Every query streams (server-side cursors on PostgreSQL, a stepping cursor on SQLite) and is
 ordered by episode id so that episodes, their steps and their cycles can be merged one
@@ -29,6 +30,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from agentdata.schemas import FINISHED_STATUSES
 from agentdata.store._codec import ESCAPED_KEY
@@ -54,12 +56,12 @@ parsed once by `views` rather than by the column type."""
 
 
 def failed(step: Any) -> ColumnElement[bool]:
-    """A step failed: a typed failure or an `incorrect` verdict (`StepView.failed`)."""
+    """A step failed: a typed failure or an `incorrect` verdict (`views.step_failed`)."""
     return or_(step.failure_kind.is_not(None), step.verdict_label == "incorrect")
 
 
 def passed(step: Any) -> ColumnElement[bool]:
-    """A step passed: verified `correct` with no failure (`StepView.passed`)."""
+    """A step passed: verified `correct` with no failure (`views.step_passed`)."""
     return and_(step.failure_kind.is_(None), step.verdict_label == "correct")
 
 
@@ -86,47 +88,11 @@ class Selection:
         return terms
 
 
-def cycles_select(sel: Selection, *, batched: bool = False) -> AnySelect:
-    """Fail→fix cycles: (episode_id, failed idx, fix idx, error type of the failed step).
-
-    The error type is the verdict's, or the failure kind when the verifier names none
-    (a failing test run is a `test_failure`). `batched`: only the episodes bound to
-    `BATCH_IDS` at execution, which already passed `sel`'s episode filter.
-
-    The fix is the first step that passed and links back (`retry_of`) to a failed step: a
-    step whose sub-goal failed at step k and is now achieved (see each env's README).
-    """
-    fix, bad, earlier = aliased(Step), aliased(Step), aliased(Step)
-    first_fix = not_(
-        exists().where(
-            earlier.episode_id == fix.episode_id,
-            earlier.retry_of == fix.retry_of,
-            earlier.idx < fix.idx,
-            passed(earlier),
-        )
-    )
-    error_type = func.coalesce(bad.error_type, bad.failure_kind)
-    stmt = (
-        select(fix.episode_id, bad.idx.label("failed_idx"), fix.idx.label("fix_idx"),
-               error_type.label("error_type"))
-        .join(bad, and_(bad.episode_id == fix.episode_id, bad.idx == fix.retry_of))
-        .where(fix.retry_of.is_not(None), passed(fix), failed(bad), first_fix)
-        .order_by(fix.episode_id, fix.idx)
-    )  # fmt: skip
-    if batched:  # the IN list drives the plan (joining `episodes` would scan the run)
-        stmt = stmt.where(fix.episode_id.in_(bindparam(BATCH_IDS, expanding=True)))
-    else:
-        stmt = stmt.join(Episode, Episode.id == fix.episode_id).where(*sel.episode_filter())
-    if sel.error_types:
-        stmt = stmt.where(error_type.in_(list(sel.error_types)))
-    return stmt
-
-
 def episode_select(sel: Selection, *, kind: str) -> AnySelect:
     """Episodes that can give samples of `kind`, ordered by id (or task, id for groups).
 
-    For the cycle kinds this is every selected episode: which of them hold cycles is asked
-    per batch (`cycles_select` with `episode_ids`), not in one subquery over the whole run.
+    For the cycle kinds this is every selected episode: which of them hold cycles is found
+    from each batch's steps (`views.cycles_of`), not in one subquery over the whole run.
     """
     stmt = select(*EPISODE_COLUMNS).where(*sel.episode_filter())
     bad = aliased(Step)
@@ -149,24 +115,24 @@ def episode_select(sel: Selection, *, kind: str) -> AnySelect:
 def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
     """The steps of the episodes bound to `BATCH_IDS` (long texts resolved), by episode id
     and index; the payload itself only `with_payload` (the reflection kind reads it).
+    Columns in the order `views.StepDecoder.step` unpacks.
 
     The IN list walks the steps' primary key in order: no sort, no scan of the run. On
-    SQLite the few payload fields every kind needs are extracted by its JSON functions
-    (parsing each payload in Python used to be most of mining's time); PostgreSQL's JSON
-    functions refuse payloads holding an escaped NUL, so there the payload is always read.
+    SQLite the few payload fields every kind needs (verifier, its version, the escaped text
+    columns) are extracted by one JSON call, as a JSON array (parsing each payload in Python
+    used to be most of mining's time); PostgreSQL's JSON functions refuse payloads holding an
+    escaped NUL, so there the payload is always read.
     """
     action_blob, obs_blob = aliased(Blob), aliased(Blob)
-    extracted: tuple[ColumnElement[Any], ...] = (null(), null(), null())
+    extracted: ColumnElement[Any] = null()
     if dialect == "sqlite":
-        extracted = tuple(
-            func.json_extract(Step.payload, path)
-            for path in ("$.verdict.verifier", "$.verdict.verifier_version", f"$.{ESCAPED_KEY}")
-        )
+        paths = ("$.verdict.verifier", "$.verdict.verifier_version", f"$.{ESCAPED_KEY}")
+        extracted = func.json_extract(Step.payload, *paths)
     return (
         select(
-            Step.episode_id, Step.idx, Step.action_raw, Step.observation, Step.reward,
-            Step.retry_of, Step.verdict_label, func.coalesce(Step.error_type, Step.failure_kind),
-            Step.failure_kind, *extracted,
+            Step.episode_id, Step.idx, Step.action_raw, Step.observation, Step.retry_of,
+            Step.verdict_label, func.coalesce(Step.error_type, Step.failure_kind),
+            Step.failure_kind, extracted,
             Step.payload if with_payload or dialect != "sqlite" else null(),
             action_blob.data, action_blob.escaped, obs_blob.data, obs_blob.escaped,
         )
@@ -175,6 +141,57 @@ def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
         .outerjoin(obs_blob, obs_blob.hash == Step.observation_ref)
         .order_by(Step.episode_id, Step.idx)
     )  # fmt: skip
+
+
+class BatchQuery:
+    """A statement over `BATCH_IDS`, compiled once and run through the DBAPI cursor: its rows
+    are plain tuples (SQLAlchemy's per-row result processing was a large share of mining)."""
+
+    def __init__(self, conn: Connection, stmt: AnySelect) -> None:
+        self._conn = conn
+        self._compiled = _compile(conn, stmt)
+
+    def rows(self, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows for one batch of episode ids."""
+        cursor = _cursor(self._conn, self._compiled, {BATCH_IDS: list(ids)})
+        try:
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+def stream_tuples(engine: Engine, stmt: AnySelect) -> Iterator[tuple[Any, ...]]:
+    """`stream`, as plain tuples through the DBAPI cursor (a server-side cursor on
+    PostgreSQL; SQLite's cursor steps through the result as it is read)."""
+    with reading(engine) as conn:
+        cursor = _cursor(conn, _compile(conn, stmt), {}, server_side=True)
+        try:
+            while rows := cursor.fetchmany(_STREAM["yield_per"]):
+                yield from rows
+        finally:
+            cursor.close()
+
+
+def _compile(conn: Connection, stmt: AnySelect) -> SQLCompiler:
+    compiled = stmt.compile(dialect=conn.dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
+
+
+def _cursor(
+    conn: Connection, compiled: SQLCompiler, params: dict[str, Any], *, server_side: bool = False
+) -> Any:
+    """A DBAPI cursor that executed `compiled` with `params` (expanding IN lists rendered)."""
+    state = compiled.construct_expanded_state(params)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if server_side and conn.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name="agentdata_mining")
+    else:
+        cursor = dbapi.cursor()
+    params_ = state.positional_parameters if compiled.positional else state.parameters
+    cursor.execute(state.statement, params_)
+    return cursor
 
 
 def task_ids_select(sel: Selection) -> AnySelect:

@@ -8,6 +8,7 @@ store escaped (lone surrogates, NUL) are decoded through its codec, as `Store` r
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,19 @@ from agentdata.schemas.hashing import canonical_json
 from agentdata.store._codec import ESCAPED_KEY, blob_from_row
 from agentdata.store._textsafe import load_text, split_names
 
+STEP_IDX, STEP_RETRY_OF, STEP_LABEL, STEP_ERROR_TYPE, STEP_FAILURE_KIND = 1, 4, 5, 6, 7
+"""Positions in a step row (`queries.steps_select`) of what finding cycles reads."""
+
+
+def step_failed(failure_kind: str | None, label: str | None) -> bool:
+    """A step failed: a typed failure or an `incorrect` verdict (SQL twin: `queries.failed`)."""
+    return failure_kind is not None or label == "incorrect"
+
+
+def step_passed(failure_kind: str | None, label: str | None) -> bool:
+    """A step passed: verified `correct` with no failure (SQL twin: `queries.passed`)."""
+    return failure_kind is None and label == "correct"
+
 
 @dataclass(slots=True)
 class StepView:
@@ -27,7 +41,6 @@ class StepView:
     idx: int
     action: str
     observation: str
-    reward: float
     retry_of: int | None
     label: str | None
     """Verdict label, or None when no verifier judged the step."""
@@ -42,13 +55,13 @@ class StepView:
 
     @property
     def failed(self) -> bool:
-        """A typed failure or an `incorrect` verdict (the SQL twin is `queries.failed`)."""
-        return self.failure_kind is not None or self.label == "incorrect"
+        """A typed failure or an `incorrect` verdict (`step_failed`)."""
+        return step_failed(self.failure_kind, self.label)
 
     @property
     def passed(self) -> bool:
-        """Verified correct with no failure (the SQL twin is `queries.passed`)."""
-        return self.failure_kind is None and self.label == "correct"
+        """Verified correct with no failure (`step_passed`)."""
+        return step_passed(self.failure_kind, self.label)
 
     @property
     def judged(self) -> bool:
@@ -109,61 +122,109 @@ def _text(
     return blob_from_row(blob, blob_escaped)
 
 
-def step_from_row(row: Any, *, extracted: bool) -> StepView:
-    """Decode a step row (columns of `queries.steps_select`, unpacked by position: this runs
-    once per mined step); `extracted`: the database extracted the verifier and escape flags
-    (else they are read from the payload). Escaped texts come back as recorded. Raises
-    CorruptRecordError."""
-    (episode_id, idx, action, observation, reward, retry_of, label, error_type, failure_kind,
-     verifier, verifier_version, escaped_json, payload, action_blob, action_escaped,
-     observation_blob, observation_escaped) = row  # fmt: skip
-    try:
-        if extracted:
-            escaped = frozenset(_json(escaped_json)) if escaped_json else frozenset()
-        else:
-            fields = _json(payload)
-            verdict = fields.get("verdict") or {}
-            verifier, verifier_version = verdict.get("verifier"), verdict.get("verifier_version")
-            escaped = frozenset(fields.get(ESCAPED_KEY) or ())
-        return StepView(
-            idx=int(idx),
-            action=_text(action, action_blob, action_escaped, "action_raw", escaped),
-            observation=_text(
-                observation, observation_blob, observation_escaped, "observation", escaped
-            ),
-            reward=float(reward),
-            retry_of=retry_of,
-            label=label,
-            error_type=error_type,
-            failure_kind=failure_kind,
-            verifier=None if label is None else f"{verifier}@{verifier_version}",
-            payload=payload,
-        )
-    except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
-        raise CorruptRecordError(f"step {idx} of episode {episode_id} is corrupt: {exc}") from exc
+EPISODE_TASK_ID = 3
+"""Position of the (stored) task id in an episode row (`queries.EPISODE_COLUMNS`)."""
+_NOTHING_ESCAPED: frozenset[str] = frozenset()
+_CACHE_LIMIT = 1024
+"""Distinct policies / extracted step fields a decoder remembers (a run has a handful)."""
 
 
-def episode_from_row(row: Any, difficulty: int | None) -> EpisodeView:
-    """Decode an episode row (columns of `queries.EPISODE_COLUMNS`). Raises CorruptRecordError."""
-    try:
-        escaped = split_names(row.escaped)
-        policy = row.policy if isinstance(row.policy, dict) else _json(row.policy)
-        return EpisodeView(
-            id=row.id,
-            run_id=row.run_id,
-            env_id=row.env_id,
-            task_id=str(load_text(row.task_id, "task_id", escaped)),
-            task_hash=row.task_hash,
-            seed=row.seed,
-            sample_index=row.sample_index,
-            policy_json=canonical_json(policy),
-            package_version=row.package_version,
-            success=None if row.success is None else bool(row.success),
-            total_reward=float(row.total_reward),
-            initial_observation=str(
-                load_text(row.initial_observation, "initial_observation", escaped)
-            ),
-            difficulty=difficulty,
+class RowDecoder:
+    """Decodes mining's rows into views; remembers the few values every row repeats (the
+    run's policy spec, its verifiers) so that each is parsed and rendered once."""
+
+    def __init__(self, *, extracted: bool) -> None:
+        self.extracted = extracted
+        """The database extracted the verifier and escape flags (else the payload is parsed)."""
+        self._policies: dict[str, str] = {}
+        self._fields: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def steps(self, rows: Sequence[tuple[Any, ...]]) -> list[StepView]:
+        """Decode one episode's step rows."""
+        step = self.step
+        return [step(row) for row in rows]
+
+    def step(self, row: tuple[Any, ...]) -> StepView:
+        """Decode a step row (columns of `queries.steps_select`, unpacked by position: this
+        runs once per mined step). Escaped texts come back as recorded. Raises
+        CorruptRecordError."""
+        (episode_id, idx, action, observation, retry_of, label, error_type, failure_kind,
+         extracted, payload, action_blob, action_escaped, observation_blob,
+         observation_escaped) = row  # fmt: skip
+        try:
+            verifier, escaped = (
+                self._extracted(extracted) if self.extracted else self._from_payload(payload)
+            )
+            if escaped or action is None or observation is None:
+                action = _text(action, action_blob, action_escaped, "action_raw", escaped)
+                observation = _text(
+                    observation, observation_blob, observation_escaped, "observation", escaped
+                )
+            return StepView(
+                idx, action, observation, retry_of, label, error_type, failure_kind,
+                None if label is None else verifier, payload,
+            )  # fmt: skip
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
+            raise CorruptRecordError(
+                f"step {idx} of episode {episode_id} is corrupt: {exc}"
+            ) from exc
+
+    def _extracted(self, fields: str) -> tuple[str, frozenset[str]]:
+        """(verifier@version, escaped columns) from the JSON array `steps_select` extracted;
+        the array repeats from step to step, so each distinct one is parsed once."""
+        found = self._fields.get(fields)
+        if found is None:
+            if len(self._fields) >= _CACHE_LIMIT:
+                self._fields.clear()
+            verifier, version, escaped = _json(fields)
+            found = self._fields[fields] = self._from_fields(verifier, version, escaped)
+        return found
+
+    def _from_payload(self, payload: str) -> tuple[str, frozenset[str]]:
+        fields = _json(payload)
+        verdict = fields.get("verdict") or {}
+        return self._from_fields(
+            verdict.get("verifier"), verdict.get("verifier_version"), fields.get(ESCAPED_KEY)
         )
-    except (json.JSONDecodeError, TypeError, ValueError) as exc:
-        raise CorruptRecordError(f"episode {row.id} is corrupt: {exc}") from exc
+
+    @staticmethod
+    def _from_fields(name: Any, version: Any, escaped: Any) -> tuple[str, frozenset[str]]:
+        return f"{name}@{version}", frozenset(escaped) if escaped else _NOTHING_ESCAPED
+
+    def policy(self, stored: Any) -> str:
+        """Canonical JSON of a stored policy spec (its JSON text, or the parsed value)."""
+        if not isinstance(stored, str):
+            return canonical_json(stored)
+        found = self._policies.get(stored)
+        if found is None:
+            if len(self._policies) >= _CACHE_LIMIT:
+                self._policies.clear()
+            found = self._policies[stored] = canonical_json(_json(stored))
+        return found
+
+    def episode(self, row: Any, difficulty: int | None) -> EpisodeView:
+        """Decode an episode row (columns of `queries.EPISODE_COLUMNS`). Raises
+        CorruptRecordError."""
+        (id_, run_id, env_id, task_id, task_hash, seed, sample_index, policy, package_version,
+         success, total_reward, initial_observation, escaped_names) = row  # fmt: skip
+        try:
+            escaped = split_names(escaped_names)
+            return EpisodeView(
+                id=id_,
+                run_id=run_id,
+                env_id=env_id,
+                task_id=str(load_text(task_id, "task_id", escaped)),
+                task_hash=task_hash,
+                seed=seed,
+                sample_index=sample_index,
+                policy_json=self.policy(policy),
+                package_version=package_version,
+                success=None if success is None else bool(success),
+                total_reward=float(total_reward),
+                initial_observation=str(
+                    load_text(initial_observation, "initial_observation", escaped)
+                ),
+                difficulty=difficulty,
+            )
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
+            raise CorruptRecordError(f"episode {id_} is corrupt: {exc}") from exc
