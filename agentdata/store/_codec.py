@@ -12,7 +12,14 @@ from pydantic_core import PydanticSerializationError, to_json, to_jsonable_pytho
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.schemas.hashing import text_hash
-from agentdata.store._textsafe import join_names, load_text, split_names, store_text, unescape
+from agentdata.store._textsafe import (
+    join_names,
+    load_text,
+    needs_escape,
+    split_names,
+    store_text,
+    unescape,
+)
 
 INLINE_LIMIT = 2048
 """Texts up to this many characters are stored inline; longer ones once, as blobs."""
@@ -57,13 +64,16 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
 
     The nested records are serialised in one pydantic-core (Rust) call: per-field
     `json.dumps` used to dominate ingest time, and `model_dump_json(include=...)` costs
-    twice as much as `to_json` on a dict.
+    twice as much as `to_json` on a dict. This runs once per recorded step on the
+    caller's thread, so the common case (short, plain texts) takes no detours.
     """
     action, action_ref = split_text(step.action_raw, blobs)
     observation, observation_ref = split_text(step.observation, blobs)
     escaped: list[str] = []
-    action = store_text(action, "action_raw", escaped)
-    observation = store_text(observation, "observation", escaped)
+    if action is not None and needs_escape(action):
+        action = store_text(action, "action_raw", escaped)
+    if observation is not None and needs_escape(observation):
+        observation = store_text(observation, "observation", escaped)
     verdict = step.verdict
     failure = step.failure
     latency = step.latency
@@ -88,9 +98,9 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
         step.reward,
         step.terminated,
         step.truncated,
-        verdict.label if verdict else None,
-        verdict.error_type if verdict else None,
-        failure.kind if failure else None,
+        None if verdict is None else verdict.label,
+        None if verdict is None else verdict.error_type,
+        None if failure is None else failure.kind,
         step.retry_of,
         step.infra_retries,
         latency.policy_s,

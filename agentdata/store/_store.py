@@ -53,6 +53,9 @@ class Store(StoreReader):
         self._known_blobs: set[str] = set()
         """Blob hashes already committed (touched only by the writer thread)."""
         self._escaped: dict[str, list[str]] = {}
+        self._buffered_episodes: dict[str, dict[str, Any]] = {}
+        """Rows of the episodes begun since the last hand-over, by id: an update of one of
+        them is merged into its row (one INSERT instead of an INSERT and an UPDATE)."""
 
     @classmethod
     def open(
@@ -109,6 +112,7 @@ class Store(StoreReader):
         if row["escaped"]:
             self._escaped[episode.id] = row["escaped"].split(",")
         self._buffer.episodes.append(row)
+        self._buffered_episodes[episode.id] = row
 
     def add_blobs(self, blobs: dict[str, str]) -> None:
         """Buffer content-addressed texts (hash -> text); committed hashes are not rewritten."""
@@ -137,7 +141,11 @@ class Store(StoreReader):
         if len(escaped) > before:
             self._escaped[episode_id] = escaped
             fields["escaped"] = ",".join(sorted(set(escaped)))
-        self._buffer.updates.append({"b_id": episode_id, **fields})
+        row = self._buffered_episodes.get(episode_id)
+        if row is not None:
+            row.update(fields)
+        else:
+            self._buffer.updates.append({"b_id": episode_id, **fields})
 
     def flush(self, *, wait: bool = True) -> None:
         """Hand everything buffered to the background writer, which commits it in one
@@ -151,6 +159,7 @@ class Store(StoreReader):
         write a batch at all raises `StoreError` here (or at the next flush after
         `wait=False`), never silently.
         """
+        self._buffered_episodes = {}
         if self._buffer:
             batch, self._buffer = self._buffer, Batch()
             self._check_writable()
@@ -161,6 +170,7 @@ class Store(StoreReader):
     def discard(self) -> None:
         """Drop everything buffered since the last `flush()` (nothing of it is written)."""
         self._buffer = Batch()
+        self._buffered_episodes = {}
 
     def _commit(self, batch: Batch) -> None:
         """Write one batch (on the writer thread); raise when none of it could be written."""

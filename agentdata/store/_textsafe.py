@@ -15,6 +15,8 @@ def needs_escape(text: str) -> bool:
     """True when `text` holds a lone surrogate or NUL."""
     if "\x00" in text:
         return True
+    if text.isascii():  # O(1) for str: the common case needs no encoding pass
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

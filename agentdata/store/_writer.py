@@ -15,9 +15,10 @@ the steps around them are kept.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, Literal
 
 from sqlalchemy import Engine, Table
@@ -27,6 +28,8 @@ from agentdata.store import _codec as codec
 from agentdata.store._models import Episode
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_MAX_ROWS_PER_INSERT = 1024
+"""Step rows per SQLite INSERT statement (fewer if the build allows fewer parameters)."""
 
 OpKind = Literal["blob", "episode", "step", "update"]
 
@@ -48,6 +51,10 @@ class Op:
         if self.kind == "update":
             return f"update of episode {self.values[-1]}"
         return f"episode {self.values[0]}"
+
+
+def _copy_sql(table: str, columns: Sequence[str]) -> str:
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN"
 
 
 class Writer:
@@ -75,6 +82,12 @@ class Writer:
             "blob": self._insert("blobs", codec.BLOB_COLUMNS) + " ON CONFLICT (hash) DO NOTHING",
         }
         self._sql_updates: dict[tuple[str, ...], str] = {}
+        self._multi_row: dict[int, str] = {}
+        self._rows_per_insert = 0
+        self._copies = {
+            "episode": _copy_sql("episodes", self._episode_columns),
+            "step": _copy_sql("steps", codec.STEP_COLUMNS),
+        }
 
     def _insert(self, table: str, columns: Sequence[str]) -> str:
         marks = ", ".join([self._mark] * len(columns))
@@ -149,8 +162,10 @@ class Writer:
         try:
             for (kind, sql), group in groupby(ops, key=lambda op: (op.kind, op.sql)):
                 rows = [op.values for op in group]
-                if kind == "step" and self._postgres:
-                    self._copy_steps(rows)
+                if self._postgres and kind in self._copies:
+                    self._copy(self._copies[kind], rows)
+                elif kind == "step":
+                    self._insert_steps(cur, rows)
                 else:
                     cur.executemany(sql or self._sql[kind], rows)
             conn.commit()
@@ -162,12 +177,37 @@ class Writer:
             with contextlib.suppress(Exception):
                 cur.close()
 
-    def _copy_steps(self, steps: list[tuple[Any, ...]]) -> None:
-        # COPY is several times faster than executemany on PostgreSQL
+    def _insert_steps(self, cur: Any, rows: list[tuple[Any, ...]]) -> None:
+        # Many rows per statement: the sqlite3 module releases the GIL while a statement
+        # runs, so one long GIL-free stretch lets the caller's thread go on serialising while
+        # SQLite inserts. executemany hands the GIL back and forth once per row, and each
+        # hand-back waits out the switch interval of a busy caller thread.
+        width = len(codec.STEP_COLUMNS)
+        if self._rows_per_insert == 0:
+            limit = self._conn.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            most = max(1, min(_MAX_ROWS_PER_INSERT, limit // width))
+            self._rows_per_insert = 1 << (most.bit_length() - 1)
+        start = 0
+        while start < len(rows):
+            # power-of-two pieces: at most a dozen distinct statements to prepare and cache
+            n = min(self._rows_per_insert, len(rows) - start)
+            n = 1 << (n.bit_length() - 1)
+            sql = self._multi_row.get(n)
+            if sql is None:
+                one = f"({', '.join([self._mark] * width)})"
+                sql = self._multi_row[n] = (
+                    f"INSERT INTO steps ({', '.join(codec.STEP_COLUMNS)}) VALUES "
+                    + ", ".join([one] * n)
+                )
+            cur.execute(sql, list(chain.from_iterable(rows[start : start + n])))
+            start += n
+
+    def _copy(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        # COPY is several times faster than executemany (one statement per row) on PostgreSQL
         raw = self._conn.driver_connection.cursor()
         try:
-            with raw.copy(f"COPY steps ({', '.join(codec.STEP_COLUMNS)}) FROM STDIN") as copy:
-                for row in steps:
+            with raw.copy(sql) as copy:
+                for row in rows:
                     copy.write_row(row)
         finally:
             raw.close()

@@ -199,3 +199,22 @@ def test_sqlite_uses_wal(sqlite_store: Store) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_a_large_batch_round_trips_in_order(store: Store) -> None:
+    # 2,501 steps in one commit: several multi-row statements of different sizes on SQLite,
+    # one COPY on PostgreSQL; an update of an episode begun in an earlier batch is an UPDATE,
+    # one begun in the same batch is merged into its row.
+    store.create_run(_run())
+    store.begin_episode(_episode("early"))
+    store.flush()
+    store.begin_episode(_episode("big"))
+    steps = [_step(i).model_copy(update={"observation": f"obs {i}"}) for i in range(2501)]
+    store.add_steps("big", steps)
+    store.update_episode("big", status="terminated", num_steps=2501)
+    store.update_episode("early", status="truncated", num_steps=0)
+    store.flush()
+    assert store.load_steps("big") == steps
+    assert store.get_episode("big").status == "terminated"
+    assert store.get_episode("big").num_steps == 2501
+    assert store.get_episode("early").status == "truncated"
