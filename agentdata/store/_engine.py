@@ -81,6 +81,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # A checkpoint fsyncs the WAL and the database file; at the default 1,000 pages (4 MB)
+    # a rollout checkpoints every few commits and ingest waits on the disk. 10,000 pages
+    # (40 MB of WAL at most) makes those waits ten times rarer; what a crash can lose is
+    # unchanged (a commit is in the WAL either way).
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

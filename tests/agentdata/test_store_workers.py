@@ -4,6 +4,7 @@ slots (SQLite and PostgreSQL, real processes)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -71,7 +72,10 @@ def test_a_killed_worker_leaves_its_slots_to_the_others(store_url: str) -> None:
     victim = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     store = Store.open(store_url)
     deadline = time.monotonic() + 300
-    while not _holds_a_slot(store, "k", victim.pid):  # it has claimed a slot
+    # Frozen while it holds a slot whose episode is unfinished: killed mid-episode for sure
+    # (a victim killed between finishing an episode and claiming the next leaves nothing
+    # to take over).
+    while not _stopped_mid_episode(store, "k", victim.pid):
         assert victim.poll() is None and time.monotonic() < deadline, victim.communicate()
         time.sleep(0.02)
     others = [
@@ -93,10 +97,23 @@ def test_a_killed_worker_leaves_its_slots_to_the_others(store_url: str) -> None:
     store.close()
 
 
-def _holds_a_slot(store: Store, run: str, pid: int) -> bool:
+def _unfinished_slots_held(store: Store, run: str, pid: int) -> set[int]:
     with store.engine.connect() as conn:
-        owners = conn.scalars(select(Slot.owner).where(Slot.run_id == run))
-        return any(o is not None and o.split(":")[1] == str(pid) for o in owners)
+        rows = conn.execute(select(Slot.slot, Slot.owner).where(Slot.run_id == run)).all()
+    held = {slot for slot, owner in rows if owner is not None and owner.split(":")[1] == str(pid)}
+    finished = {e.slot for e in store.episodes(run) if e.status in FINISHED_STATUSES}
+    return held - finished
+
+
+def _stopped_mid_episode(store: Store, run: str, pid: int) -> bool:
+    """SIGSTOP `pid` if it holds a slot it has not finished; True when it stays stopped."""
+    if not _unfinished_slots_held(store, run, pid):
+        return False
+    os.kill(pid, signal.SIGSTOP)
+    if _unfinished_slots_held(store, run, pid):
+        return True
+    os.kill(pid, signal.SIGCONT)
+    return False
 
 
 def _dead_pid() -> str:
