@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,28 +14,14 @@ from sqlalchemy import create_engine, text
 
 from agentdata import EpisodeMeta, Recorder, make
 from agentdata.errors import StoreError
-from agentdata.schemas import EpisodeRecord, Latency, PolicySpec, StepRecord
-from agentdata.schemas.hashing import text_hash
+from agentdata.schemas import EpisodeRecord, Latency, StepRecord
 from agentdata.store import Store
 from agentdata.store._background import BackgroundWriter, Batch
-
-STATE = text_hash("{}")
+from tests.agentdata.records import STATE, minimal_episode
 
 
 def _episode(eid: str) -> EpisodeRecord:
-    return EpisodeRecord(
-        id=eid,
-        run_id="r",
-        env_id="agentdata/Math-v0",
-        task_id="t",
-        task_hash="ab" * 32,
-        seed=1,
-        package_version="0",
-        policy=PolicySpec(name="oracle"),
-        started_at=datetime(2026, 1, 1),
-        initial_observation="obs",
-        initial_state=STATE,
-    )
+    return minimal_episode(eid)
 
 
 def _step(i: int) -> StepRecord:

@@ -3,8 +3,6 @@ alone (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import text
 
@@ -14,34 +12,20 @@ from agentdata.schemas import (
     EpisodeRecord,
     Latency,
     PolicyOutput,
-    PolicySpec,
     StepRecord,
     Verdict,
 )
-from agentdata.schemas.hashing import text_hash
 from agentdata.store import Store
 from agentdata.store._audit import audit_store
 from agentdata.store._codec import INLINE_LIMIT
 from agentdata.store._textsafe import escape, needs_escape, unescape
+from tests.agentdata.records import STATE, minimal_episode
 
-STATE = text_hash("{}")
 BAD = "byte-level \udc80 output \ud800 with NUL \x00 and ∀x"
 
 
 def _episode(eid: str) -> EpisodeRecord:
-    return EpisodeRecord(
-        id=eid,
-        run_id="r",
-        env_id="agentdata/Math-v0",
-        task_id="t",
-        task_hash="ab" * 32,
-        seed=1,
-        package_version="0",
-        policy=PolicySpec(name="oracle"),
-        started_at=datetime(2026, 1, 1),
-        initial_observation=f"obs {BAD}",
-        initial_state=STATE,
-    )
+    return minimal_episode(eid, observation=f"obs {BAD}")
 
 
 def _step(i: int, action: str = "ok", observation: str = "ok") -> StepRecord:
