@@ -27,7 +27,7 @@ from agentdata.store import _codec as codec
 from agentdata.store._models import Episode
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-_MAX_ROWS_PER_INSERT = 1024
+_MAX_ROWS_PER_INSERT = 4096
 """Step rows per SQLite INSERT statement (fewer if the build allows fewer parameters)."""
 
 OpKind = Literal["blob", "episode", "step", "update"]
