@@ -6,7 +6,7 @@ background writer); then the store handing batches to its background writer (aft
 PostgreSQL runs in a database of its own, created beside `--pg`'s and dropped after.
 Targets (issue 2): >= 50,000 steps/s on SQLite, >= 20,000 steps/s on PostgreSQL.
 
-    python bench/bench_store.py [--steps 100000] [--pg URL]
+    python bench/bench_store.py [--steps 100000] [--pg URL] [--repeat N]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from statistics import median
 
 from sqlalchemy import create_engine, make_url, text
 
@@ -160,20 +161,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--pg", default=os.environ.get("AGENTDATA_TEST_PG_URL"))
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="Runs per arm, interleaved; the median is printed."
+    )
     args = parser.parse_args()
     steps = make_steps(args.steps)
-    with tempfile.TemporaryDirectory() as tmp:
-        base = sqlite_baseline(Path(tmp) / "raw.db", steps)
-        before = ingest(f"sqlite:///{Path(tmp) / 'before.db'}", steps, wait=True)
-        after = ingest(f"sqlite:///{Path(tmp) / 'after.db'}", steps, wait=False)
-    print(f"sqlite   bare sqlite3 executemany : {base:>10,.0f} steps/s  (pre-serialised rows)")
-    report("sqlite", before, after, 50_000)
+    base, before, after = [], [], []
+    for _rep in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            base.append(sqlite_baseline(Path(tmp) / "raw.db", steps))
+            before.append(ingest(f"sqlite:///{Path(tmp) / 'before.db'}", steps, wait=True))
+            after.append(ingest(f"sqlite:///{Path(tmp) / 'after.db'}", steps, wait=False))
+    print(
+        f"sqlite   bare sqlite3 executemany : {median(base):>10,.0f} steps/s  "
+        "(pre-serialised rows, no keys or indexes)"
+    )
+    report("sqlite", median(before), median(after), 50_000)
     if args.pg:
-        with own_database(args.pg) as url:
-            before = ingest(url, steps, wait=True)
-        with own_database(args.pg) as url:
-            after = ingest(url, steps, wait=False)
-        report("postgres", before, after, 20_000)
+        before, after = [], []
+        for _rep in range(args.repeat):
+            with own_database(args.pg) as url:
+                before.append(ingest(url, steps, wait=True))
+            with own_database(args.pg) as url:
+                after.append(ingest(url, steps, wait=False))
+        report("postgres", median(before), median(after), 20_000)
     else:
         print("postgres: skipped (pass --pg URL or set AGENTDATA_TEST_PG_URL)")
 
