@@ -5,8 +5,9 @@ reset seed derives from the run seed and the task index, so all samples of a tas
 same task; the policy's seed derives from the slot. Re-running a run id resumes: finished
 slots are kept, episodes whose process died are marked `incomplete` and their slots re-run.
 Several workers (processes, hosts, Ray actors) given one run id share it: each claims
-unstarted slots under a lease before starting them (`agentdata.store._slots`), so every slot
-is finished once; a worker out of slots waits while others hold some, and takes over the
+unstarted slots under a lease before starting them (`agentdata.store._slots`) and finishes an
+episode only while it still holds its slot (`agentdata._owned_finish`), so every slot is
+finished once; a worker out of slots waits while others hold some, and takes over the
 slots of one that died.
 """
 
@@ -24,6 +25,7 @@ from typing import Any
 import gymnasium
 from pydantic import JsonValue
 
+from agentdata._owned_finish import OwnedFinishes
 from agentdata._pipeline import STRAGGLER_WAIT_S, Active, LockedStore, act, drive, step
 from agentdata._recorder import EpisodeMeta, Recorder
 from agentdata._version import package_version
@@ -112,16 +114,10 @@ def run_rollouts(
         return run.id
 
     workers = min(config.concurrency, total - done)
-    shared = LockedStore(store)
+    sink = OwnedFinishes(LockedStore(store), leases)  # finish only if owner
     envs = [make_env(config.env_id, config.env_kwargs) for _ in range(workers)]
     recorders = [
-        Recorder(
-            e,
-            shared.as_store(),
-            env_id=config.env_id,
-            env_kwargs=config.env_kwargs,
-            autoflush=False,
-        )
+        Recorder(e, sink, env_id=config.env_id, env_kwargs=config.env_kwargs, autoflush=False)
         for e in envs
     ]
     task_ids = task_ids_of(envs[0])
@@ -150,7 +146,7 @@ def run_rollouts(
         return started
 
     def on_round(finished: list[Active]) -> None:
-        shared.flush(wait=False)  # the background writer commits while the next round runs
+        sink.settle()  # the background writer commits while the next round runs
         for item in finished:
             active.remove(item)
             policy.end(item.key)
@@ -160,7 +156,8 @@ def run_rollouts(
             on_progress(min(state["done"], total), total)
 
     def when_idle() -> bool:
-        shared.flush()  # this worker's own finished episodes are committed before it looks
+        sink.settle()  # this worker's finished episodes are committed before it looks
+        sink.flush()
         return _wait_for_others(leases, total, config.lease_s, state, on_progress)
 
     heartbeat = Heartbeat(leases)
@@ -171,9 +168,9 @@ def run_rollouts(
         for item in active:
             item.recorder.crash("runner stopped")
         try:
-            shared.flush()
             for rec in recorders:
                 rec.close()
+            sink.settle()
         finally:
             heartbeat.stop()
             _release(leases)

@@ -5,8 +5,15 @@ Each planned slot of a run has a row in `slots`. A worker claims free slots atom
 first, so it holds the database's write lock before it reads) and holds them under a
 lease that a heartbeat renews. A slot is free when nobody holds it, its lease ran out, or
 its holder is a process of this host that no longer exists (so a resume after a crash need
-not wait for the lease). A slot is done when a finished episode of it exists: finishing an
-episode and completing its slot are one commit, so no slot is finished twice.
+not wait for the lease). A slot is done when a finished episode of it exists.
+
+Finish only if owner: a worker that stalled (alive, but silent past its lease) may find its
+slot taken over when it resumes. The runner therefore commits a slot episode's steps and
+final fields with the status still `running`, and `finish_owned` then flips the status in
+one transaction that first re-checks (and row-locks) the slot's owner. An episode whose
+slot another worker took over is kept, with every step and its outcome, as `incomplete`
+with an `error` saying so (and a warning is logged): it is never counted as its slot's,
+so each slot is finished once and nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -154,6 +161,48 @@ class SlotLeases:
                     )
                 ).scalar_one()
             )
+
+    def finish_owned(self, finishes: list[tuple[str, int, str, str | None]]) -> list[str]:
+        """Set the final status of each `(episode id, slot, status, error)` whose slot this
+        worker still holds, in one transaction; returns the ids of the others (their slot was
+        taken over: they become `incomplete`, see the module docstring). Their steps and
+        final fields must be committed already."""
+        if not finishes:
+            return []
+        with self.engine.begin() as conn:
+            # a write first: SQLite's write lock, PostgreSQL's row locks on the slots
+            held = set(
+                conn.scalars(
+                    update(Slot)
+                    .where(
+                        Slot.run_id == self.run_id,
+                        Slot.owner == self.owner,
+                        Slot.slot.in_(sorted({slot for _e, slot, _s, _r in finishes})),
+                    )
+                    .values(lease_until=time.time() + self.lease_s)
+                    .returning(Slot.slot)
+                )
+            )
+            by_status: dict[str, list[str]] = {}
+            lost: list[str] = []
+            for episode_id, slot, status, error in finishes:
+                if slot in held:
+                    by_status.setdefault(status, []).append(episode_id)
+                    continue
+                lost.append(episode_id)
+                why = f"; it ended {status!r}" + (f": {error}" if error else "")
+                message = (
+                    f"not counted: slot {slot} was taken over by another worker after this "
+                    f"worker's lease ran out{why}"
+                )
+                conn.execute(
+                    update(Episode)
+                    .where(Episode.id == episode_id)
+                    .values(status="incomplete", error=message)
+                )
+            for status, ids in sorted(by_status.items()):
+                conn.execute(update(Episode).where(Episode.id.in_(ids)).values(status=status))
+        return lost
 
     def renew(self) -> None:
         """Extend the lease of every slot this worker holds."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from agentdata import EpisodeMeta, Recorder, RolloutConfig, run_rollouts
+from agentdata._owned_finish import OwnedFinishes
 from agentdata._runner import episode_id_for, make_env
 from agentdata.schemas import FINISHED_STATUSES
 from agentdata.store import Store
@@ -166,4 +167,39 @@ def test_a_live_lease_is_not_taken(store_url: str) -> None:
     assert mine.held_elsewhere(3) == 1 and other.held_elsewhere(3) == 2
     other.release()
     assert mine.claim(5, 3) == [(2, 1)]  # attempts count every claim
+    store.close()
+
+
+def test_a_stalled_worker_does_not_finish_a_slot_taken_over(store_url: str) -> None:
+    store = Store.open(store_url)
+    cfg = RolloutConfig(
+        env_id="agentdata/Math-v0", policy="oracle", episodes=2, run_id="s",
+        env_kwargs={"max_steps": 2},
+    )  # fmt: skip
+    run_rollouts(store, replace(cfg, episodes=0))  # creates the run, plans nothing
+    # a live worker (this process) whose lease runs out while it is stalled mid-episode
+    stalled = SlotLeases(store.engine, "s", lease_s=1e-6, owner=f"{_HOST}:{os.getpid()}:zz")
+    stalled.plan(2)
+    assert stalled.claim(1, 2) == [(0, 0)]
+    sink = OwnedFinishes(store, stalled)
+    rec = Recorder(make_env("agentdata/Math-v0", {"max_steps": 2}), sink, env_id="x")
+    mine = episode_id_for("s", 0, 0)
+    rec.set_next_episode(EpisodeMeta(episode_id=mine, run_id="s", slot=0))
+    rec.reset(seed=1)
+    rec.step("garbage")
+    store.flush()
+    other = SlotLeases(store.engine, "s", owner="elsewhere:1:taker")
+    assert other.claim(1, 2) == [(0, 1)]  # the lease ran out: slot 0 is taken over
+    # the stalled worker wakes up and ends its episode: recorded, but not as slot 0's
+    assert rec.step("garbage")[3]  # truncated: max_steps reached
+    sink.settle()
+    left = store.get_episode(mine)
+    assert left is not None and (left.status, left.num_steps) == ("incomplete", 2)
+    assert left.error is not None and "taken over by another worker" in left.error
+    assert [s.index for s in store.load_steps(mine)] == [0, 1]  # no step lost
+    rec.env.close()
+    other.release()
+    run_rollouts(store, cfg)  # a worker that holds its slots finishes them
+    finished = Counter(e.slot for e in store.episodes("s") if e.status in FINISHED_STATUSES)
+    assert finished == {0: 1, 1: 1}
     store.close()
