@@ -8,17 +8,20 @@ writes them (an unordered INSERT ... SELECT interleaved 50 clones' steps row by 
 Each kind is mined in a fresh process that reports its wall and CPU time (on a shared machine
 the CPU time is the steadier figure) and its own peak RSS; the baseline is the
 peak RSS of the same process doing everything but mining (imports, opening the store).
-Memory must stay flat with store size: correction is also mined at a tenth of the size.
+Memory must stay flat with store size: every kind is also mined at a tenth of the size.
+PostgreSQL (`--pg`) runs in a database of its own, created beside `--pg`'s and dropped after.
+`--store URL` measures a store an earlier run built (`--keep DIR` keeps `DIR/big.db`).
 Target (issue 11): <= 30 s and <= 500 MB per kind on SQLite at 1,000,000 steps.
 
     python bench/bench_mining.py [--steps 1000000] [--base 60] [--kind K ...] [--pg URL]
-        [--keep DIR]
+        [--pg-only] [--keep DIR] [--store URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -26,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_store import own_database  # this folder (run as a script)
 from sqlalchemy import func, select, text
 
 from agentdata._runner import RolloutConfig, run_rollouts
@@ -105,11 +109,22 @@ def measure(url: str, kind: str, out_dir: Path, dry: bool = False) -> dict[str, 
     return result
 
 
-def bench(url: str, steps: int, base: int, out_dir: Path, label: str, kinds: list[str]) -> None:
+def bench(
+    url: str, steps: int, base: int, out_dir: Path, label: str, kinds: list[str], *,
+    built: bool = False,
+) -> None:  # fmt: skip
+    """Build the store at `url` (unless `built`), then mine each kind in a fresh process."""
     started = time.perf_counter()
-    n_eps, n_steps = build(url, steps, base)
-    print(f"[{label}] store: {n_steps:,} steps, {n_eps:,} episodes "
-          f"(built in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    if built:
+        with Store.open(url) as store, store.engine.connect() as conn:
+            n_eps = int(conn.scalar(select(func.count()).select_from(Episode)) or 0)
+            n_steps = int(conn.scalar(select(func.count()).select_from(Step)) or 0)
+        print(f"[{label}] store: {n_steps:,} steps, {n_eps:,} episodes (built earlier)")
+    else:
+        n_eps, n_steps = build(url, steps, base)
+        print(f"[{label}] store: {n_steps:,} steps, {n_eps:,} episodes "
+              f"(built in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    print(f"[{label}] load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     idle = measure(url, "correction", out_dir, dry=True)
     print(f"[{label}] baseline (imports + open store, no mining): peak {idle['peak_mb']:.0f} MB")
     print(f"[{label}] {'kind':<11} {'samples':>9} {'wall s':>7} {'cpu s':>6} {'peak MB':>8} "
@@ -126,8 +141,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=1_000_000)
     parser.add_argument("--base", type=int, default=60, help="Recorded episodes to clone.")
-    parser.add_argument("--pg", help="Also measure on this PostgreSQL URL (tables created).")
+    parser.add_argument("--pg", help="Also measure on PostgreSQL (a database beside this URL's).")
+    parser.add_argument("--pg-only", action="store_true", help="Skip the SQLite stores.")
     parser.add_argument("--keep", type=Path, help="Build the SQLite store here (kept).")
+    parser.add_argument("--store", help="Only measure this store (built by an earlier run).")
     parser.add_argument("--kind", action="append", choices=KINDS, help="Kinds (default all).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,11 +152,16 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         small = max(args.base * 6, args.steps // 10)
         kinds = args.kind or list(KINDS)
-        bench(f"sqlite:///{work / 'small.db'}", small, args.base, work, f"sqlite {small:,}", kinds)
-        bench(f"sqlite:///{work / 'big.db'}", args.steps, args.base, work,
-              f"sqlite {args.steps:,}", kinds)  # fmt: skip
-        if args.pg:
-            bench(args.pg, args.steps, args.base, work, f"postgresql {args.steps:,}", kinds)
+        if args.store:
+            bench(args.store, 0, args.base, work, "existing store", kinds, built=True)
+        elif not args.pg_only:
+            bench(f"sqlite:///{work / 'small.db'}", small, args.base, work,
+                  f"sqlite {small:,}", kinds)  # fmt: skip
+            bench(f"sqlite:///{work / 'big.db'}", args.steps, args.base, work,
+                  f"sqlite {args.steps:,}", kinds)  # fmt: skip
+        if args.pg and not args.store:
+            with own_database(args.pg) as url:
+                bench(url, args.steps, args.base, work, f"postgresql {args.steps:,}", kinds)
     print(f"own peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

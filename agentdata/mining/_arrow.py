@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agentdata.errors import ConfigError
+from agentdata.schemas.hashing import canonical_json
 
 
 def pyarrow_module() -> Any:
@@ -29,7 +30,7 @@ def schema(kind: str) -> Any:
             ("run_id", text), ("episode_ids", pa.list_(text)), ("step_ids", pa.list_(pa.int64())),
             ("failed_step", pa.int64()), ("fix_step", pa.int64()), ("env_id", text),
             ("task_id", text), ("task_hash", text), ("verifiers", pa.list_(text)),
-            ("policy", text), ("error_type", text), ("package_version", text),
+            ("policy", text), ("error_type", text), ("package_version", text),  # policy: JSON
         ]
     )  # fmt: skip
     columns: dict[str, list[tuple[str, Any]]] = {
@@ -48,3 +49,10 @@ def schema(kind: str) -> Any:
     }  # fmt: skip
     common = [("error_type", text), ("difficulty", pa.int64()), ("provenance", provenance)]
     return pa.schema(columns[kind] + common)
+
+
+def typed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`row` as the Parquet schema types it: the policy spec, an object of any keys (a JSON
+    object in JSONL), becomes its canonical JSON text."""
+    prov = row["provenance"]
+    return {**row, "provenance": {**prov, "policy": canonical_json(prov["policy"])}}

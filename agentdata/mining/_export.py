@@ -289,7 +289,7 @@ def _write_parquet(rows: Iterator[dict[str, Any]], kind: str, path: Path) -> Non
     with pa.parquet.ParquetWriter(str(path), schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
-            batch.append(row)
+            batch.append(arrow.typed_row(row))
             if len(batch) >= _BATCH:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 batch = []

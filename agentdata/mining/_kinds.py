@@ -6,6 +6,7 @@ claims `--verify` re-checks by re-executing the episode (which steps must fail o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -114,7 +115,7 @@ def provenance(
         "task_id": episode.task_id,
         "task_hash": episode.task_hash,
         "verifiers": verifiers,
-        "policy": episode.policy_json,
+        "policy": episode.policy,
         "error_type": error_type,
         "package_version": episode.package_version,
     }
@@ -173,17 +174,19 @@ def cycle_samples(kind: str, episode: EpisodeView, cycles: list[Cycle]) -> Itera
 def steps_sample(episode: EpisodeView) -> Sample:
     """TRL stepwise supervision: the problem, each step's action, its label from the verdict."""
     steps = episode.steps
-    first_error = next((s.error_type for s in steps if s.failed and s.error_type), None)
+    failed = [s.failed for s in steps]
+    marked = list(zip(steps, failed, strict=True))
+    first_error = next((s.error_type for s, f in marked if f and s.error_type), None)
     row = {
         "prompt": episode.initial_observation,
         "completions": [s.action for s in steps],
-        "labels": [not s.failed for s in steps],
+        "labels": [not f for f in failed],
         "error_type": first_error,
         "difficulty": episode.difficulty,
         "provenance": provenance(episode, steps, error_type=first_error),
     }
     claims: tuple[Claim, ...] = tuple(
-        (s.idx, "failed") if s.failed else (s.idx, "not_failed") for s in steps
+        (s.idx, "failed" if f else "not_failed") for s, f in marked
     )
     return Sample(row, episode.id, claims)
 
@@ -220,21 +223,22 @@ def group_sample(episodes: list[EpisodeView]) -> Sample:
     return Sample(row)
 
 
-def curriculum_row(
-    first: EpisodeView, n: int, c: int, mean_reward: float, k: int
-) -> dict[str, Any]:
-    """Per task: pass rate and pass@k over the run's samples, declared difficulty."""
+def curriculum_row(episodes: list[EpisodeView], k: int) -> dict[str, Any]:
+    """Per task (its episodes, by id): pass rate and pass@k over the run's samples, mean
+    reward, declared difficulty; the provenance lists every episode counted."""
+    first, n = episodes[0], len(episodes)
+    c = sum(1 for e in episodes if e.success)
     return {
         "task_id": first.task_id,
         "prompt": first.initial_observation,
         "samples": n,
         "successes": c,
-        "pass_rate": c / n if n else 0.0,
-        "pass_at_1": pass_at_k(n, c, 1) if n else 0.0,
-        "pass_at_k": pass_at_k(n, c, min(k, n)) if n else 0.0,
+        "pass_rate": c / n,
+        "pass_at_1": pass_at_k(n, c, 1),
+        "pass_at_k": pass_at_k(n, c, min(k, n)),
         "k": min(k, n),
-        "mean_reward": mean_reward,
+        "mean_reward": math.fsum(e.total_reward for e in episodes) / n,
         "error_type": None,
         "difficulty": first.difficulty,
-        "provenance": provenance(first, [], episode_ids=[first.id]),
+        "provenance": provenance(first, [], episode_ids=[e.id for e in episodes]),
     }

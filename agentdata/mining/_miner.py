@@ -10,9 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine
 
 from agentdata.mining import _queries as queries
 from agentdata.mining._kinds import (
@@ -28,7 +27,6 @@ from agentdata.mining._kinds import (
 )
 from agentdata.mining._queries import Selection
 from agentdata.mining._views import EPISODE_TASK_ID, EpisodeView, RowDecoder
-from agentdata.store._models import Episode
 
 DifficultyOf = Callable[[str], int | None]
 BATCH = 500
@@ -90,27 +88,10 @@ def samples(
 def _curriculum(
     engine: Engine, sel: Selection, difficulty_of: DifficultyOf, k: int
 ) -> Iterator[Sample]:
-    outcomes = (
-        select(
-            Episode.task_id.label("o_task"),
-            func.count().label("n"),
-            func.sum(case((Episode.success.is_(True), 1), else_=0)).label("c"),
-            func.avg(Episode.total_reward).label("mean_reward"),
-            func.min(Episode.id).label("first_id"),
-        )
-        .where(*sel.episode_filter())
-        .group_by(Episode.task_id)
-        .subquery()
-    )
-    stmt = (
-        select(*queries.EPISODE_COLUMNS, outcomes.c.n, outcomes.c.c, outcomes.c.mean_reward)
-        .join(outcomes, outcomes.c.first_id == Episode.id)
-        .order_by(Episode.task_id)
-    )
+    """Per task (in task order), its episodes' outcomes, counted in one streamed pass."""
     decode = RowDecoder(extracted=engine.dialect.name == "sqlite")
-    for row in queries.stream(engine, stmt):
-        first = decode.episode(row[: len(queries.EPISODE_COLUMNS)], difficulty_of(row.task_id))
-        row_out: dict[str, Any] = curriculum_row(
-            first, int(row.n), int(row.c or 0), float(row.mean_reward or 0.0), k
-        )
-        yield Sample(row_out)
+    rows = queries.stream_tuples(engine, queries.episode_select(sel, kind="curriculum"))
+    for task_id, group in itertools.groupby(rows, key=itemgetter(EPISODE_TASK_ID)):
+        difficulty = difficulty_of(task_id)
+        episodes = [decode.episode(row, difficulty) for row in group]
+        yield Sample(curriculum_row(episodes, k))

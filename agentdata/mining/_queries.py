@@ -21,13 +21,13 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     exists,
     func,
     not_,
     null,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -47,12 +47,12 @@ BATCH_IDS = "episode_ids"
 
 EPISODE_COLUMNS = (
     Episode.id, Episode.run_id, Episode.env_id, Episode.task_id, Episode.task_hash, Episode.seed,
-    Episode.sample_index, type_coerce(Episode.policy, Text).label("policy"),
+    Episode.sample_index, cast(Episode.policy, Text).label("policy"),
     Episode.package_version, Episode.success,
     Episode.total_reward, Episode.initial_observation, Episode.escaped,
 )  # fmt: skip
-"""The episode columns mining reads (`views.episode_from_row`); the policy as its JSON text,
-parsed once by `views` rather than by the column type."""
+"""The episode columns mining reads (`views.RowDecoder.episode`); the policy as its JSON text
+(on every backend), parsed once per distinct spec by `views` rather than by the column type."""
 
 
 def failed(step: Any) -> ColumnElement[bool]:
@@ -89,7 +89,8 @@ class Selection:
 
 
 def episode_select(sel: Selection, *, kind: str) -> AnySelect:
-    """Episodes that can give samples of `kind`, ordered by id (or task, id for groups).
+    """Episodes that can give samples of `kind`, ordered by id (by task, then id, for the
+    per-task kinds: groups and curriculum).
 
     For the cycle kinds this is every selected episode: which of them hold cycles is found
     from each batch's steps (`views.cycles_of`), not in one subquery over the whole run.
@@ -108,7 +109,8 @@ def episode_select(sel: Selection, *, kind: str) -> AnySelect:
                 func.coalesce(bad.error_type, bad.failure_kind).in_(list(sel.error_types)),
             )
         )
-    order = (Episode.task_id, Episode.id) if kind == "groups" else (Episode.id,)
+    by_task = kind in ("groups", "curriculum")
+    order = (Episode.task_id, Episode.id) if by_task else (Episode.id,)
     return stmt.order_by(*order)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 
 from agentdata.errors import CorruptRecordError
-from agentdata.schemas.hashing import canonical_json
 from agentdata.store._codec import ESCAPED_KEY, blob_from_row
 from agentdata.store._textsafe import load_text, split_names
 
@@ -87,8 +86,8 @@ class EpisodeView:
     task_hash: str
     seed: int | None
     sample_index: int
-    policy_json: str
-    """Canonical JSON of the policy spec (one string column in every export)."""
+    policy: dict[str, Any]
+    """The policy spec, keys sorted (shared by the episodes of a spec: never mutate it)."""
     package_version: str
     success: bool | None
     total_reward: float
@@ -104,6 +103,15 @@ def _json(text: str) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+def _sorted_keys(value: Any) -> Any:
+    """`value` with every object's keys in sorted order (as `canonical_json` writes them)."""
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
 
 
 def _text(
@@ -136,7 +144,7 @@ class RowDecoder:
     def __init__(self, *, extracted: bool) -> None:
         self.extracted = extracted
         """The database extracted the verifier and escape flags (else the payload is parsed)."""
-        self._policies: dict[str, str] = {}
+        self._policies: dict[str, dict[str, Any]] = {}
         self._fields: dict[str, tuple[str, frozenset[str]]] = {}
 
     def steps(self, rows: Sequence[tuple[Any, ...]]) -> list[StepView]:
@@ -191,15 +199,17 @@ class RowDecoder:
     def _from_fields(name: Any, version: Any, escaped: Any) -> tuple[str, frozenset[str]]:
         return f"{name}@{version}", frozenset(escaped) if escaped else _NOTHING_ESCAPED
 
-    def policy(self, stored: Any) -> str:
-        """Canonical JSON of a stored policy spec (its JSON text, or the parsed value)."""
-        if not isinstance(stored, str):
-            return canonical_json(stored)
+    def policy(self, stored: str) -> dict[str, Any]:
+        """A stored policy spec (its JSON text) as an object with sorted keys, parsed once per
+        distinct spec."""
         found = self._policies.get(stored)
         if found is None:
             if len(self._policies) >= _CACHE_LIMIT:
                 self._policies.clear()
-            found = self._policies[stored] = canonical_json(_json(stored))
+            spec = _sorted_keys(_json(stored))
+            if not isinstance(spec, dict):
+                raise TypeError("the policy spec is not a JSON object")
+            found = self._policies[stored] = spec
         return found
 
     def episode(self, row: Any, difficulty: int | None) -> EpisodeView:
@@ -217,7 +227,7 @@ class RowDecoder:
                 task_hash=task_hash,
                 seed=seed,
                 sample_index=sample_index,
-                policy_json=self.policy(policy),
+                policy=self.policy(policy),
                 package_version=package_version,
                 success=None if success is None else bool(success),
                 total_reward=float(total_reward),

@@ -96,9 +96,14 @@ def test_curriculum_orders_by_difficulty_and_drops_extremes(db: str, tmp_path: P
         assert len(rows) == 6 and all(r["samples"] == 4 and r["k"] == 4 for r in rows)
         rates = [r["pass_rate"] for r in rows]
         assert rates == sorted(rates, reverse=True)
-        for row in rows:  # pass rates agree with the episodes
+        for row in rows:  # pass rates agree with the episodes, and the provenance lists them all
             eps = [e for e in store.episodes("noisy") if e.task_id == row["task_id"]]
             assert row["successes"] == sum(bool(e.success) for e in eps)
+            assert row["provenance"]["episode_ids"] == sorted(e.id for e in eps)
+            assert row["mean_reward"] == pytest.approx(sum(e.total_reward for e in eps) / 4)
+            policy = row["provenance"]["policy"]  # an object with sorted keys, not JSON text
+            assert policy["name"] == "oracle" and policy["kwargs"] == {"error_rate": 0.25}
+            assert list(policy) == sorted(policy)
         kept = _mine(store, tmp_path / "d.jsonl", "curriculum", drop_always_solved=True,
                      drop_never_solved=True)  # fmt: skip
         assert all(0 < r["pass_rate"] < 1 for r in kept)
