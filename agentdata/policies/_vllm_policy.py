@@ -28,6 +28,10 @@ from agentdata.policies._llm_common import (
 from agentdata.schemas import PolicyOutput, PolicySpec, TaskSpec
 
 ENGINE_DEFAULTS: dict[str, Any] = {"enable_prefix_caching": True}
+CPU_ENGINE_DEFAULTS: dict[str, Any] = {"enable_chunked_prefill": False}
+"""Added on vLLM's CPU build unless `enable_chunked_prefill` or `max_num_batched_tokens` is
+given: that build fails seeded requests whose prefill is chunked, and every request here is
+seeded. Without chunking, a step's prompts wait for the next step instead of being split."""
 
 
 class VLLMPolicy:
@@ -37,7 +41,8 @@ class VLLMPolicy:
     one, a hash of its configs and file sizes). Sampling keys (`temperature`, `top_p`,
     `max_tokens`, ...) become `SamplingParams`; `max_history_turns` bounds the transcript;
     every other keyword goes to `vllm.LLM` (e.g. `gpu_memory_utilization`, `max_model_len`,
-    `tensor_parallel_size`, `max_num_seqs`).
+    `tensor_parallel_size`, `max_num_seqs`), over `engine_defaults` (prefix caching; on the
+    CPU build, no chunked prefill).
     """
 
     def __init__(
@@ -52,7 +57,7 @@ class VLLMPolicy:
         self.revision = revision if revision is not None else local_revision(model)
         self.max_history_turns = None if max_history_turns is None else int(max_history_turns)
         self.sampling, engine_args = split_sampling(kwargs)
-        self.engine_args = {**ENGINE_DEFAULTS, **engine_args}
+        self.engine_args = {**engine_defaults(engine_args), **engine_args}
         self._llm = _make_engine(model, revision, self.engine_args)
         self._tokenizer = self._llm.get_tokenizer()
         self._max_len = int(self._llm.llm_engine.model_config.max_model_len)
@@ -143,6 +148,16 @@ class VLLMPolicy:
             # Even the first exchange is too long: keep its end, where the question is.
             ids = ids[-max(budget, 1) :]
         return [int(t) for t in ids]
+
+
+def engine_defaults(engine_args: dict[str, Any]) -> dict[str, Any]:
+    """The engine arguments this policy adds to the user's (see `CPU_ENGINE_DEFAULTS`)."""
+    from vllm.platforms import current_platform
+
+    chunking = {"enable_chunked_prefill", "max_num_batched_tokens"} & engine_args.keys()
+    if current_platform.is_cpu() and not chunking:
+        return {**ENGINE_DEFAULTS, **CPU_ENGINE_DEFAULTS}
+    return dict(ENGINE_DEFAULTS)
 
 
 def _make_engine(model: str, revision: str | None, engine_args: dict[str, Any]) -> Any:
