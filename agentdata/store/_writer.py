@@ -104,22 +104,19 @@ class Writer:
             for i, c in enumerate(self._episode_columns)
             if (proc := self._processors[c]) is not None
         ]
-        self._sql = {
-            "episode": self._insert("episodes", self._episode_columns),
-            "step": self._insert("steps", codec.STEP_COLUMNS),
-            "blob": self._insert("blobs", codec.BLOB_COLUMNS) + " ON CONFLICT (hash) DO NOTHING",
+        self._inserts: dict[str, tuple[str, Sequence[str], str]] = {
+            "episode": ("episodes", self._episode_columns, ""),
+            "step": ("steps", codec.STEP_COLUMNS, ""),
+            "blob": ("blobs", codec.BLOB_COLUMNS, " ON CONFLICT (hash) DO NOTHING"),
         }
+        """Per row kind: table, columns, conflict clause of its INSERT."""
+        self._multi_row: dict[tuple[str, int], str] = {}
+        self._max_params = 0
         self._sql_updates: dict[tuple[str, ...], str] = {}
-        self._multi_row: dict[int, str] = {}
-        self._rows_per_insert = 0
         self._copies = {
             "episode": _copy_of(table, self._episode_columns),
             "step": _copy_of(Step.__table__, codec.STEP_COLUMNS),  # type: ignore[arg-type]
         }
-
-    def _insert(self, table: str, columns: Sequence[str]) -> str:
-        marks = ", ".join([self._mark] * len(columns))
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
     def _process(self, name: str, value: Any) -> Any:
         proc = self._processors[name]
@@ -195,10 +192,10 @@ class Writer:
                 rows = [op.values for op in group]
                 if self._postgres and kind in self._copies:
                     self._copy(self._copies[kind], rows)
-                elif kind == "step":
-                    self._insert_steps(cur, rows)
+                elif kind in self._inserts:
+                    self._insert_rows(cur, kind, rows)
                 else:
-                    cur.executemany(sql or self._sql[kind], rows)
+                    cur.executemany(sql, rows)
             conn.commit()
         except BaseException:
             with contextlib.suppress(Exception):  # a dead connection cannot roll back
@@ -208,30 +205,38 @@ class Writer:
             with contextlib.suppress(Exception):
                 cur.close()
 
-    def _insert_steps(self, cur: Any, rows: list[tuple[Any, ...]]) -> None:
+    def _insert_rows(self, cur: Any, kind: str, rows: list[tuple[Any, ...]]) -> None:
         # Many rows per statement: the sqlite3 module releases the GIL while a statement
         # runs, so one long GIL-free stretch lets the caller's thread go on serialising while
         # SQLite inserts. executemany hands the GIL back and forth once per row, and each
         # hand-back waits out the switch interval of a busy caller thread.
-        width = len(codec.STEP_COLUMNS)
-        if self._rows_per_insert == 0:
-            limit = self._conn.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            most = max(1, min(_MAX_ROWS_PER_INSERT, limit // width))
-            self._rows_per_insert = 1 << (most.bit_length() - 1)
+        table, columns, conflict = self._inserts[kind]
+        if not self._max_params:
+            self._max_params = self._variable_limit()
+        most = max(1, min(_MAX_ROWS_PER_INSERT, self._max_params // len(columns)))
         start = 0
         while start < len(rows):
             # power-of-two pieces: at most a dozen distinct statements to prepare and cache
-            n = min(self._rows_per_insert, len(rows) - start)
+            n = min(most, len(rows) - start)
             n = 1 << (n.bit_length() - 1)
-            sql = self._multi_row.get(n)
+            sql = self._multi_row.get((kind, n))
             if sql is None:
-                one = f"({', '.join([self._mark] * width)})"
-                sql = self._multi_row[n] = (
-                    f"INSERT INTO steps ({', '.join(codec.STEP_COLUMNS)}) VALUES "
+                one = f"({', '.join([self._mark] * len(columns))})"
+                sql = self._multi_row[kind, n] = (
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                     + ", ".join([one] * n)
+                    + conflict
                 )
             cur.execute(sql, list(chain.from_iterable(rows[start : start + n])))
             start += n
+
+    def _variable_limit(self) -> int:
+        """Bound parameters one statement may hold (SQLite: as this build allows)."""
+        if self._postgres:
+            return 65_535  # the wire protocol's 16-bit parameter count
+        driver = self._conn.driver_connection
+        limit: int = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return limit
 
     def _copy(self, how: _Copy, rows: list[tuple[Any, ...]]) -> None:
         # COPY is several times faster than executemany (one statement per row) on PostgreSQL
