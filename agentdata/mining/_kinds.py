@@ -20,6 +20,7 @@ from agentdata.mining._views import (
     STEP_LABEL,
     STEP_RETRY_OF,
     EpisodeView,
+    Outcome,
     StepView,
     step_failed,
     step_passed,
@@ -223,11 +224,11 @@ def group_sample(episodes: list[EpisodeView]) -> Sample:
     return Sample(row)
 
 
-def curriculum_row(episodes: list[EpisodeView], k: int) -> dict[str, Any]:
-    """Per task (its episodes, by id): pass rate and pass@k over the run's samples, mean
-    reward, declared difficulty; the provenance lists every episode counted."""
-    first, n = episodes[0], len(episodes)
-    c = sum(1 for e in episodes if e.success)
+def curriculum_row(first: EpisodeView, outcomes: list[Outcome], k: int) -> dict[str, Any]:
+    """Per task (its first episode, every episode's outcome by id): pass rate and pass@k over
+    the run's samples, mean reward, declared difficulty; the provenance lists every episode."""
+    n = len(outcomes)
+    c = sum(1 for o in outcomes if o.success)
     return {
         "task_id": first.task_id,
         "prompt": first.initial_observation,
@@ -237,8 +238,8 @@ def curriculum_row(episodes: list[EpisodeView], k: int) -> dict[str, Any]:
         "pass_at_1": pass_at_k(n, c, 1),
         "pass_at_k": pass_at_k(n, c, min(k, n)),
         "k": min(k, n),
-        "mean_reward": math.fsum(e.total_reward for e in episodes) / n,
+        "mean_reward": math.fsum(o.total_reward for o in outcomes) / n,
         "error_type": None,
         "difficulty": first.difficulty,
-        "provenance": provenance(first, [], episode_ids=[e.id for e in episodes]),
+        "provenance": provenance(first, [], episode_ids=[o.episode_id for o in outcomes]),
     }

@@ -88,10 +88,11 @@ def samples(
 def _curriculum(
     engine: Engine, sel: Selection, difficulty_of: DifficultyOf, k: int
 ) -> Iterator[Sample]:
-    """Per task (in task order), its episodes' outcomes, counted in one streamed pass."""
+    """Per task (in task order), its episodes' outcomes, counted in one streamed pass (only
+    each task's first episode is decoded: it gives the prompt and the provenance)."""
     decode = RowDecoder(extracted=engine.dialect.name == "sqlite")
     rows = queries.stream_tuples(engine, queries.episode_select(sel, kind="curriculum"))
     for task_id, group in itertools.groupby(rows, key=itemgetter(EPISODE_TASK_ID)):
-        difficulty = difficulty_of(task_id)
-        episodes = [decode.episode(row, difficulty) for row in group]
-        yield Sample(curriculum_row(episodes, k))
+        first = next(group)
+        outcomes = [decode.outcome(row) for row in itertools.chain((first,), group)]
+        yield Sample(curriculum_row(decode.episode(first, difficulty_of(task_id)), outcomes, k))

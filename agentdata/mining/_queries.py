@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     exists,
     func,
@@ -116,8 +117,9 @@ def episode_select(sel: Selection, *, kind: str) -> AnySelect:
 
 def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
     """The steps of the episodes bound to `BATCH_IDS` (long texts resolved), by episode id
-    and index; the payload itself only `with_payload` (the reflection kind reads it).
-    Columns in the order `views.StepDecoder.step` unpacks.
+    and index; the payload itself only `with_payload`, and then only of failed steps (the
+    reflection kind names their error from it).
+    Columns in the order `views.RowDecoder.step` unpacks.
 
     The IN list walks the steps' primary key in order: no sort, no scan of the run. On
     SQLite the few payload fields every kind needs (verifier, its version, the escaped text
@@ -127,15 +129,16 @@ def steps_select(dialect: str, *, with_payload: bool = False) -> AnySelect:
     """
     action_blob, obs_blob = aliased(Blob), aliased(Blob)
     extracted: ColumnElement[Any] = null()
+    payload: ColumnElement[Any] = Step.payload.expression
     if dialect == "sqlite":
         paths = ("$.verdict.verifier", "$.verdict.verifier_version", f"$.{ESCAPED_KEY}")
         extracted = func.json_extract(Step.payload, *paths)
+        payload = case((failed(Step), Step.payload), else_=null()) if with_payload else null()
     return (
         select(
             Step.episode_id, Step.idx, Step.action_raw, Step.observation, Step.retry_of,
             Step.verdict_label, func.coalesce(Step.error_type, Step.failure_kind),
-            Step.failure_kind, extracted,
-            Step.payload if with_payload or dialect != "sqlite" else null(),
+            Step.failure_kind, extracted, payload,
             action_blob.data, action_blob.escaped, obs_blob.data, obs_blob.escaped,
         )
         .where(Step.episode_id.in_(bindparam(BATCH_IDS, expanding=True)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -96,6 +96,14 @@ class EpisodeView:
     steps: list[StepView] = field(default_factory=list)
 
 
+class Outcome(NamedTuple):
+    """How one episode ended (what a curriculum row counts)."""
+
+    episode_id: str
+    success: bool
+    total_reward: float
+
+
 def _json(text: str) -> Any:
     """Parse stored JSON; payloads holding lone surrogates (valid JSON, `\\u` escapes that
     orjson refuses) fall back to the standard parser, which returns them as they were."""
@@ -130,8 +138,8 @@ def _text(
     return blob_from_row(blob, blob_escaped)
 
 
-EPISODE_TASK_ID = 3
-"""Position of the (stored) task id in an episode row (`queries.EPISODE_COLUMNS`)."""
+EPISODE_ID, EPISODE_TASK_ID, EPISODE_SUCCESS, EPISODE_REWARD = 0, 3, 9, 10
+"""Positions in an episode row (`queries.EPISODE_COLUMNS`); the task id as stored."""
 _NOTHING_ESCAPED: frozenset[str] = frozenset()
 _CACHE_LIMIT = 1024
 """Distinct policies / extracted step fields a decoder remembers (a run has a handful)."""
@@ -211,6 +219,11 @@ class RowDecoder:
                 raise TypeError("the policy spec is not a JSON object")
             found = self._policies[stored] = spec
         return found
+
+    @staticmethod
+    def outcome(row: Any) -> Outcome:
+        """An episode row's (id, success, total reward) (columns of `queries.EPISODE_COLUMNS`)."""
+        return Outcome(row[EPISODE_ID], bool(row[EPISODE_SUCCESS]), float(row[EPISODE_REWARD]))
 
     def episode(self, row: Any, difficulty: int | None) -> EpisodeView:
         """Decode an episode row (columns of `queries.EPISODE_COLUMNS`). Raises
