@@ -162,7 +162,7 @@ def main() -> None:
         "--max-num-batched-tokens",
         type=int,
         help="tokens per engine step (default: vLLM's; on its CPU build the policy turns "
-        "chunked prefill off, which fails seeded requests there)",
+        "chunked prefill off: seeded chunked prefills were seen failing there)",
     )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rollout-"))

@@ -30,8 +30,9 @@ from agentdata.schemas import PolicyOutput, PolicySpec, TaskSpec
 ENGINE_DEFAULTS: dict[str, Any] = {"enable_prefix_caching": True}
 CPU_ENGINE_DEFAULTS: dict[str, Any] = {"enable_chunked_prefill": False}
 """Added on vLLM's CPU build unless `enable_chunked_prefill` or `max_num_batched_tokens` is
-given: that build fails seeded requests whose prefill is chunked, and every request here is
-seeded. Without chunking, a step's prompts wait for the next step instead of being split."""
+given: seeded requests whose prefill was chunked were seen failing on that build, and every
+request here is seeded. Without chunking, a prompt that does not fit an engine step waits for
+the next one instead of being split."""
 
 
 class VLLMPolicy:

@@ -13,8 +13,9 @@ ENVS = {
     "agentdata/Logic-v0": ("max_steps=3",),
 }
 EPISODES = {"agentdata/Math-v0": 8, "agentdata/Logic-v0": 4}
-"""8 math prompts of ~800 tokens each exceed vLLM's default tokens per step on its CPU build
-(4,096): without the policy's CPU default (no chunked prefill) their seeded requests fail."""
+"""8 first math prompts of ~640 tokens exceed vLLM's default tokens per engine step on its CPU
+build (4,096): the policy's CPU default (no chunked prefill) keeps each prompt whole, and the
+seeded requests run out of the box."""
 
 
 def test_vllm_rollout_records_tokens_and_replays(tiny_model: Path, tmp_path: Path) -> None:
