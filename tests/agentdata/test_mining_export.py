@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -109,6 +110,19 @@ def test_curriculum_orders_by_difficulty_and_drops_extremes(db: str, tmp_path: P
         assert all(0 < r["pass_rate"] < 1 for r in kept)
         groups = _mine(store, tmp_path / "g.jsonl", "groups")
         assert len(groups) == 6 and all(len(g["rewards"]) == 4 for g in groups)
+
+
+def test_mining_switches_the_garbage_collector_back_on(db: str, tmp_path: Path) -> None:
+    """Mining pauses the cyclic collector while it streams; it is on again afterwards, also
+    when the export fails."""
+    out = tmp_path / "c.jsonl"
+    with Store.open(db) as store:
+        assert gc.isenabled()
+        assert _mine(store, out, "correction")
+        assert gc.isenabled()
+        with pytest.raises(ConfigError, match="exists"):
+            mine(store, MineRequest(run_id="noisy", kind="correction", out=out))
+        assert gc.isenabled()
 
 
 def _mine(store: Store, out: Path, kind: str, **kw: Any) -> list[dict[str, Any]]:
