@@ -12,14 +12,7 @@ from pydantic_core import PydanticSerializationError, to_json, to_jsonable_pytho
 from agentdata.errors import CorruptRecordError
 from agentdata.schemas import EpisodeRecord, RunRecord, StepRecord
 from agentdata.schemas.hashing import text_hash
-from agentdata.store._textsafe import (
-    join_names,
-    load_text,
-    needs_escape,
-    split_names,
-    store_text,
-    unescape,
-)
+from agentdata.store._textsafe import join_names, load_text, split_names, store_text, unescape
 
 INLINE_LIMIT = 2048
 """Texts up to this many characters are stored inline; longer ones once, as blobs."""
@@ -65,15 +58,13 @@ def step_values(episode_id: str, step: StepRecord, blobs: dict[str, str]) -> tup
     The nested records are serialised in one pydantic-core (Rust) call: per-field
     `json.dumps` used to dominate ingest time, and `model_dump_json(include=...)` costs
     twice as much as `to_json` on a dict. This runs once per recorded step on the
-    caller's thread, so the common case (short, plain texts) takes no detours.
+    caller's thread.
     """
     action, action_ref = split_text(step.action_raw, blobs)
     observation, observation_ref = split_text(step.observation, blobs)
     escaped: list[str] = []
-    if action is not None and needs_escape(action):
-        action = store_text(action, "action_raw", escaped)
-    if observation is not None and needs_escape(observation):
-        observation = store_text(observation, "observation", escaped)
+    action = store_text(action, "action_raw", escaped)
+    observation = store_text(observation, "observation", escaped)
     verdict = step.verdict
     failure = step.failure
     latency = step.latency

@@ -29,7 +29,7 @@ from agentdata.store._models import Episode, Step
 
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _MAX_ROWS_PER_INSERT = 4096
-"""Step rows per SQLite INSERT statement (fewer if the build allows fewer parameters)."""
+"""Rows per multi-row INSERT statement (fewer if the driver allows fewer parameters)."""
 
 OpKind = Literal["blob", "episode", "step", "update"]
 
@@ -206,10 +206,9 @@ class Writer:
                 cur.close()
 
     def _insert_rows(self, cur: Any, kind: str, rows: list[tuple[Any, ...]]) -> None:
-        # Many rows per statement: the sqlite3 module releases the GIL while a statement
-        # runs, so one long GIL-free stretch lets the caller's thread go on serialising while
-        # SQLite inserts. executemany hands the GIL back and forth once per row, and each
-        # hand-back waits out the switch interval of a busy caller thread.
+        # Many rows per statement: executemany runs one statement per row, and the sqlite3
+        # module gives the GIL up and takes it back around each one; taking it back from a
+        # busy caller thread waits out the switch interval, so few long statements wait less.
         table, columns, conflict = self._inserts[kind]
         if not self._max_params:
             self._max_params = self._variable_limit()

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from agentdata.schemas import FINISHED_STATUSES
+from agentdata.schemas import FINISHED_STATUSES, EpisodeRecord
 from agentdata.store import Store
 
 
@@ -35,6 +35,18 @@ def _rollout_cmd(db: Path, episodes: int) -> list[str]:
         str(db),
         "--json",
     ]
+
+
+def _resume(db: Path, episodes: int) -> tuple[Store, list[EpisodeRecord]]:
+    """Resume the killed run to the end; the store and its episodes, every slot finished."""
+    done = subprocess.run(
+        _rollout_cmd(db, episodes), capture_output=True, text=True, timeout=600, check=True
+    )
+    assert '"episodes": 150' in done.stdout
+    store = Store.open(str(db))
+    after = store.episodes("killed")
+    assert {ep.slot for ep in after if ep.status in FINISHED_STATUSES} == set(range(episodes))
+    return store, after
 
 
 def _count_steps(db: Path) -> int:
@@ -79,15 +91,7 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
     unfinished = {ep.id for ep in survivors if ep.status == "running"}
     store.close()
 
-    done = subprocess.run(
-        _rollout_cmd(db, episodes), capture_output=True, text=True, timeout=600, check=True
-    )
-    assert '"episodes": 150' in done.stdout
-
-    store = Store.open(str(db))
-    after = store.episodes("killed")
-    finished_slots = {ep.slot for ep in after if ep.status in FINISHED_STATUSES}
-    assert finished_slots == set(range(episodes))
+    store, after = _resume(db, episodes)
     for ep in after:
         if ep.id in committed:  # nothing committed before the kill was lost or changed
             assert [s.canonical() for s in store.load_steps(ep.id)] == committed[ep.id]
@@ -140,13 +144,7 @@ def test_sigkill_loses_no_acknowledged_step_and_resume_completes(tmp_path: Path)
     assert len(stored) < 150 * 3  # and the run was really cut short
     store.close()
 
-    done = subprocess.run(
-        _rollout_cmd(db, episodes), capture_output=True, text=True, timeout=600, check=True
-    )
-    assert '"episodes": 150' in done.stdout
-    store = Store.open(str(db))
-    after = store.episodes("killed")
-    assert {ep.slot for ep in after if ep.status in FINISHED_STATUSES} == set(range(episodes))
+    store, after = _resume(db, episodes)
     final = {(ep.id, s.index) for ep in after for s in store.load_steps(ep.id)}
     assert stored <= final
     store.close()
