@@ -56,6 +56,7 @@ class StepRecord(BaseModel):
     failure: Failure | None = Field(default=None, description="Typed failure, if any.")
     retry_of: int | None = Field(
         default=None,
+        ge=0,
         description="Index of the earlier failed step whose sub-goal this re-attempts.",
     )
     infra_retries: int = Field(default=0, ge=0, description="Infrastructure retries (not agent).")

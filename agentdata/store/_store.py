@@ -48,6 +48,7 @@ class Store(StoreReader):
         """Called on the writer thread after each commit with the (episode id, step index)
         of every step it made durable: the writer's acknowledgement."""
         self._writer = Writer(engine)
+        self._standins = self._writer.standins
         self._background = BackgroundWriter(self._commit, lambda: self.url)
         self._buffer = Batch()
         self._known_blobs: set[str] = set()
@@ -121,7 +122,9 @@ class Store(StoreReader):
     def add_step(self, episode_id: str, step: StepRecord) -> None:
         """Buffer a step; long texts go to blobs."""
         blobs: dict[str, str] = {}
-        self._buffer.steps.append(codec.step_values(episode_id, step, blobs))
+        self._buffer.steps.append(
+            codec.step_values(episode_id, step, blobs, standins=self._standins)
+        )
         if blobs:
             self._buffer.blobs.update(blobs)
 
@@ -184,9 +187,9 @@ class Store(StoreReader):
             self._known_blobs.clear()
         self._known_blobs.update(blobs)
         if self.on_commit is not None:
-            refused = {id(op) for op, _message in dropped}
-            steps = [op for op in ops if op.kind == "step" and id(op) not in refused]
-            self.on_commit([(op.values[0], op.values[1]) for op in steps])
+            refused = {op.rows[0][:2] for op, _message in dropped if op.kind == "step"}
+            keys = [(row[0], row[1]) for op in ops if op.kind == "step" for row in op.rows]
+            self.on_commit([key for key in keys if key not in refused] if refused else keys)
 
     def _before_read(self) -> None:
         """Reads see this store's own writes: wait until what was handed over is committed."""

@@ -18,7 +18,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, groupby
+from itertools import chain
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Boolean, Engine, Float, Integer, String, Table
@@ -35,25 +35,26 @@ OpKind = Literal["blob", "episode", "step", "update"]
 
 
 class Op(NamedTuple):
-    """One row to write: its kind, its values and, for updates, the SQL.
+    """Rows of one kind to write together (and, for updates, their SQL).
 
-    A named tuple: one is built per step on the writer thread, and tuples build several
-    times faster than dataclass instances.
+    One per kind and batch, not one per row: building an object per step cost the writer
+    thread a tenth of its time. A batch the database refuses is split into one-row ops.
     """
 
     kind: OpKind
-    values: tuple[Any, ...]
+    rows: list[tuple[Any, ...]]
     sql: str = ""
 
     def label(self) -> str:
-        """Which row this is, for the message when it is dropped."""
+        """Which row this is (a one-row op), for the message when it is dropped."""
+        values = self.rows[0]
         if self.kind == "step":
-            return f"step {self.values[1]} of episode {self.values[0]}"
+            return f"step {values[1]} of episode {values[0]}"
         if self.kind == "blob":
-            return f"blob {self.values[0]}"
+            return f"blob {values[0]}"
         if self.kind == "update":
-            return f"update of episode {self.values[-1]}"
-        return f"episode {self.values[0]}"
+            return f"update of episode {values[-1]}"
+        return f"episode {values[0]}"
 
 
 _PG_BINARY_TYPES = {Boolean: "bool", Float: "float8", Integer: "int4", String: "text"}
@@ -104,12 +105,24 @@ class Writer:
             for i, c in enumerate(self._episode_columns)
             if (proc := self._processors[c]) is not None
         ]
-        self._inserts: dict[str, tuple[str, Sequence[str], str]] = {
-            "episode": ("episodes", self._episode_columns, ""),
-            "step": ("steps", codec.STEP_COLUMNS, ""),
-            "blob": ("blobs", codec.BLOB_COLUMNS, " ON CONFLICT (hash) DO NOTHING"),
+        self.standins = not self._postgres
+        """Step rows carry `codec.NULL_STANDINS` (SQLite; PostgreSQL's COPY takes None)."""
+        step_marks = [
+            self._mark if (standin := codec.NULL_STANDINS.get(c)) is None
+            else f"NULLIF({self._mark}, {standin!r})"
+            for c in codec.STEP_COLUMNS
+        ]  # fmt: skip
+        self._inserts: dict[str, tuple[str, Sequence[str], str, str]] = {
+            "episode": ("episodes", self._episode_columns, self._marks(self._episode_columns), ""),
+            "step": ("steps", codec.STEP_COLUMNS, f"({', '.join(step_marks)})", ""),
+            "blob": (
+                "blobs",
+                codec.BLOB_COLUMNS,
+                self._marks(codec.BLOB_COLUMNS),
+                " ON CONFLICT (hash) DO NOTHING",
+            ),
         }
-        """Per row kind: table, columns, conflict clause of its INSERT."""
+        """Per row kind: table, columns, one row's VALUES, conflict clause of its INSERT."""
         self._multi_row: dict[tuple[str, int], str] = {}
         self._max_params = 0
         self._sql_updates: dict[tuple[str, ...], str] = {}
@@ -117,6 +130,9 @@ class Writer:
             "episode": _copy_of(table, self._episode_columns),
             "step": _copy_of(Step.__table__, codec.STEP_COLUMNS),  # type: ignore[arg-type]
         }
+
+    def _marks(self, columns: Sequence[str]) -> str:
+        return f"({', '.join([self._mark] * len(columns))})"
 
     def _process(self, name: str, value: Any) -> Any:
         proc = self._processors[name]
@@ -129,16 +145,22 @@ class Writer:
         steps: list[tuple[Any, ...]],
         updates: list[dict[str, Any]],
     ) -> list[Op]:
-        """The batch as rows in write order: blobs, new episodes, steps, episode updates."""
-        out = [Op("blob", codec.blob_values(h, t)) for h, t in blobs.items()]
+        """The batch as ops in write order: blobs, new episodes, steps, episode updates."""
+        out: list[Op] = []
+        if blobs:
+            out.append(Op("blob", [codec.blob_values(h, t) for h, t in blobs.items()]))
         processors = self._episode_processors
+        rows: list[tuple[Any, ...]] = []
         for ep in episodes:
             row = [ep[c] for c in self._episode_columns]
             for i, proc in processors:
                 if row[i] is not None:
                     row[i] = proc(row[i])
-            out.append(Op("episode", tuple(row)))
-        out += [Op("step", row) for row in steps]
+            rows.append(tuple(row))
+        if rows:
+            out.append(Op("episode", rows))
+        if steps:
+            out.append(Op("step", steps))
         for upd in updates:
             keys = tuple(k for k in upd if k != "b_id")
             sql = self._sql_updates.get(keys)
@@ -146,12 +168,16 @@ class Writer:
                 sets = ", ".join(f"{k} = {self._mark}" for k in keys)
                 sql = f"UPDATE episodes SET {sets} WHERE id = {self._mark}"
                 self._sql_updates[keys] = sql
-            out.append(Op("update", (*(self._process(k, upd[k]) for k in keys), upd["b_id"]), sql))
+            values = (*(self._process(k, upd[k]) for k in keys), upd["b_id"])
+            if out and out[-1].sql == sql:
+                out[-1].rows.append(values)
+            else:
+                out.append(Op("update", [values], sql))
         return out
 
     def write(self, ops: list[Op]) -> list[tuple[Op, str]]:
         """Write `ops` atomically; returns the rows dropped because the database refused
-        them, each with the reason.
+        them (as one-row ops), each with the reason.
 
         A failure of the database itself (disk full, read-only, connection lost) raises and
         writes nothing; a row the database refuses is dropped alone (halving the batch).
@@ -163,8 +189,9 @@ class Writer:
             raise
         except Exception as exc:
             dropped: list[tuple[Op, str]] = []
-            self._salvage(ops, exc, dropped)
-            if len(dropped) == len(ops):
+            single = [Op(op.kind, [row], op.sql) for op in ops for row in op.rows]
+            self._salvage(single, exc, dropped)
+            if len(dropped) == len(single):
                 raise
             return dropped
         return []
@@ -188,8 +215,7 @@ class Writer:
         conn = self._conn
         cur = conn.cursor()
         try:
-            for (kind, sql), group in groupby(ops, key=lambda op: (op.kind, op.sql)):
-                rows = [op.values for op in group]
+            for kind, rows, sql in ops:
                 if self._postgres and kind in self._copies:
                     self._copy(self._copies[kind], rows)
                 elif kind in self._inserts:
@@ -209,7 +235,7 @@ class Writer:
         # Many rows per statement: executemany runs one statement per row, and the sqlite3
         # module gives the GIL up and takes it back around each one; taking it back from a
         # busy caller thread waits out the switch interval, so few long statements wait less.
-        table, columns, conflict = self._inserts[kind]
+        table, columns, one, conflict = self._inserts[kind]
         if not self._max_params:
             self._max_params = self._variable_limit()
         most = max(1, min(_MAX_ROWS_PER_INSERT, self._max_params // len(columns)))
@@ -220,7 +246,6 @@ class Writer:
             n = 1 << (n.bit_length() - 1)
             sql = self._multi_row.get((kind, n))
             if sql is None:
-                one = f"({', '.join([self._mark] * len(columns))})"
                 sql = self._multi_row[kind, n] = (
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                     + ", ".join([one] * n)

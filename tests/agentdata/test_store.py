@@ -108,6 +108,32 @@ def test_round_trip_is_equal(store: Store) -> None:
     )
 
 
+def test_usually_null_columns_hold_real_nulls(store: Store) -> None:
+    """SQLite's insert path binds stand-ins for NULL (faster to bind); what lands is NULL,
+    and values next to the stand-ins (retry_of=0, no verdict at all) survive as they are."""
+    store.create_run(_run())
+    store.begin_episode(_episode())
+    bare = _step(0).model_copy(update={"verdict": None, "failure": None, "retry_of": 0})
+    steps = [bare, _step(1), _step(2, obs="x" * (INLINE_LIMIT + 1))]
+    store.add_steps("e1", steps)
+    store.flush()
+    assert store.load_steps("e1") == steps
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT idx, action_ref, observation_ref IS NULL, verdict_label, error_type,"
+                " failure_kind, retry_of, terminated FROM steps ORDER BY idx"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (0, None, True, None, None, None, 0, False),
+        (1, None, True, "incorrect", "arithmetic_error", "verification_failed", None, False),
+        (2, None, False, "correct", None, None, 1, True),
+    ]
+    with pytest.raises(ValueError, match="retry_of"):  # -1 is a stand-in: never a value
+        StepRecord.model_validate({**_step(0).model_dump(), "retry_of": -1})
+
+
 def test_long_texts_are_stored_once(store: Store) -> None:
     store.create_run(_run())
     big = "long observation " * 500
