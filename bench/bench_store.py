@@ -177,6 +177,9 @@ def main() -> None:
         "(pre-serialised rows, no keys or indexes)"
     )
     report("sqlite", median(before), median(after), 50_000)
+    # The machine's speed drifts (the bare figure has ranged 56k-110k here): the ratio to
+    # the bare driver, measured in the same run, is what compares across runs and machines.
+    print(f"sqlite   background / bare sqlite3: {median(after) / median(base):>10.2f}")
     if args.pg:
         before, after = [], []
         for _rep in range(args.repeat):
