@@ -26,6 +26,7 @@ from agentdata.schemas import (
     PolicySpec,
     StepRecord,
 )
+from agentdata.schemas.trusted import trusted
 from agentdata.store._sink import RecordSink
 
 
@@ -140,10 +141,11 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
             raise RecordError(f"{self.env_id} stepped without reporting it (last_step)")
         state_before = self._state_hash
         self._keep_state(report.state)
-        # model_construct: pydantic validates JsonValue fields with a Python callback per
-        # nested value (the recorder's largest cost). Every field is typed by the report, and
-        # the store's Rust serialisation below rejects non-JSON values before anything is kept.
-        step = StepRecord.model_construct(
+        # Not validated: pydantic validates JsonValue fields with a Python callback per nested
+        # value (the recorder's largest cost). Every field is typed by the report, and the
+        # store's Rust serialisation below rejects non-JSON values before anything is kept.
+        step = trusted(
+            StepRecord,
             index=len(self.steps),
             state_before=state_before,
             state_after=report.state.hash,
@@ -157,8 +159,8 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
             failure=report.failure,
             retry_of=report.retry_of,
             infra_retries=report.infra_retries,
-            latency=Latency.model_construct(
-                policy_s=float(policy_s), env_s=env_s, verifier_s=report.verifier_s
+            latency=trusted(
+                Latency, policy_s=float(policy_s), env_s=env_s, verifier_s=report.verifier_s
             ),
             policy_output=policy_output,
             info=report.extras,
@@ -246,7 +248,9 @@ class Recorder(gymnasium.Wrapper[str, str, str, str]):
             "outcome": outcome or {},
             "error": error,
         }
-        self.episode = self.episode.model_copy(update=fields)
+        # a trusted copy: the values are the recorder's own, typed above (model_copy costs
+        # as much as the rest of the episode's bookkeeping)
+        self.episode = trusted(EpisodeRecord, **{**self.episode.__dict__, **fields})
         self.store.update_episode(self.episode.id, **fields)
 
     def _keep_state(self, state: StateSnapshot) -> None:
