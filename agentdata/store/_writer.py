@@ -30,6 +30,9 @@ from agentdata.store._models import Episode, Step
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _MAX_ROWS_PER_INSERT = 4096
 """Rows per multi-row INSERT statement (fewer if the driver allows fewer parameters)."""
+_EXACT_ROWS = 64
+"""Up to this many rows go in one statement of exactly their number; more go in pieces of
+powers of two, so at most ~75 distinct statements are ever prepared per row kind."""
 
 OpKind = Literal["blob", "episode", "step", "update"]
 
@@ -241,9 +244,11 @@ class Writer:
         most = max(1, min(_MAX_ROWS_PER_INSERT, self._max_params // len(columns)))
         start = 0
         while start < len(rows):
-            # power-of-two pieces: at most a dozen distinct statements to prepare and cache
+            # small batches (the runner's rounds) in one statement of exactly their size,
+            # large ones in power-of-two pieces: a bounded set of statements to prepare
             n = min(most, len(rows) - start)
-            n = 1 << (n.bit_length() - 1)
+            if n > _EXACT_ROWS:
+                n = 1 << (n.bit_length() - 1)
             sql = self._multi_row.get((kind, n))
             if sql is None:
                 sql = self._multi_row[kind, n] = (
