@@ -83,6 +83,7 @@ def measure(
         warmed.flush()
     t = dict.fromkeys(ARMS, 0.0)
     t["sync_commit"] = 0.0
+    cpu = dict.fromkeys(ARMS, 0.0)
     n = 0
     for _ in range(repeat):
         for turn, first in enumerate(range(0, len(plan), block)):
@@ -90,6 +91,7 @@ def measure(
             for arm in ARMS[k:] + ARMS[:k]:
                 store = stores.get(arm)
                 pending = 0
+                cpu_started = time.process_time()
                 for seed, actions in plan[first : first + block]:
                     if arm in recorders:
                         recorders[arm].set_next_episode(EpisodeMeta(episode_id=f"ep-{n}"))
@@ -108,6 +110,8 @@ def measure(
                     started = time.perf_counter()
                     store.flush()
                     t[arm] += time.perf_counter() - started
+                cpu[arm] += time.process_time() - cpu_started
+    t.update({f"{arm}_cpu": cpu[arm] for arm in ARMS})
     for env in envs.values():
         env.close()
     for done in stores.values():
@@ -145,6 +149,16 @@ def main() -> None:
             f"{(t[arm] / bare - 1) * 100:5.1f} %  ({(t[arm] - bare) / n * 1e6:.0f} us/step)"
         )
     print(f"    commits waited on (before) : {t['sync_commit'] / n * 1e6:>8.0f} us/step")
+    # CPU of this process (the background writer included, the env's sympy worker process
+    # not): steadier than wall time, which the worker's latency makes noisy on a small box
+    bare_cpu = (t["bare_a_cpu"] + t["bare_b_cpu"]) / 2
+    print(
+        f"  CPU of this process, bare   : {bare_cpu / n * 1e6:>8.0f} us/step; recorder adds "
+        + ", ".join(
+            f"{label} {(t[f'{arm}_cpu'] - bare_cpu) / n * 1e6:.0f} us/step"
+            for arm, label in (("sync", "before"), ("background", "after"))
+        )
+    )
     overhead = t["background"] / bare - 1
     print(
         f"  recorder overhead (after)   : {overhead * 100:>8.1f} %   (target <= 10%: "
