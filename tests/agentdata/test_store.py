@@ -134,6 +134,21 @@ def test_usually_null_columns_hold_real_nulls(store: Store) -> None:
         StepRecord.model_validate({**_step(0).model_dump(), "retry_of": -1})
 
 
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 200])
+def test_any_batch_size_lands_whole_and_in_order(store: Store, n: int) -> None:
+    """Batches of up to 64 rows of a kind go in one INSERT of exactly their size, larger
+    ones in power-of-two pieces: every size lands whole, in order."""
+    store.create_run(_run())
+    episodes = [_episode(f"e{k}") for k in range(n)]
+    for episode in episodes:
+        store.begin_episode(episode)
+    steps = [_step(i, obs=f"observation {i}") for i in range(n)]
+    store.add_steps("e0", steps)
+    store.flush()
+    assert store.load_steps("e0") == steps
+    assert [store.get_episode(f"e{k}") for k in range(n)] == episodes
+
+
 def test_long_texts_are_stored_once(store: Store) -> None:
     store.create_run(_run())
     big = "long observation " * 500
