@@ -48,7 +48,6 @@ class Store(StoreReader):
         """Called on the writer thread after each commit with the (episode id, step index)
         of every step it made durable: the writer's acknowledgement."""
         self._writer = Writer(engine)
-        self._standins = self._writer.standins
         self._background = BackgroundWriter(self._commit, lambda: self.url)
         self._buffer = Batch()
         self._known_blobs: set[str] = set()
@@ -123,7 +122,7 @@ class Store(StoreReader):
         """Buffer a step; long texts go to blobs."""
         blobs: dict[str, str] = {}
         self._buffer.steps.append(
-            codec.step_values(episode_id, step, blobs, standins=self._standins)
+            codec.step_values(episode_id, step, blobs, standins=self._writer.standins)
         )
         if blobs:
             self._buffer.blobs.update(blobs)

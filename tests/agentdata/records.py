@@ -1,11 +1,16 @@
-"""Small records shared by the store tests."""
+"""Small records shared by the store and recorder tests."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
+
+from agentdata._recorder import Recorder
+from agentdata._runner import make_env
 from agentdata.schemas import EpisodeRecord, PolicySpec
 from agentdata.schemas.hashing import text_hash
+from agentdata.store import Store
 
 STATE = text_hash("{}")
 
@@ -25,3 +30,16 @@ def minimal_episode(eid: str, *, observation: str = "obs") -> EpisodeRecord:
         initial_observation=observation,
         initial_state=STATE,
     )
+
+
+def record_linear_episode(store: Store, *, seed: int, oracle_seed: int) -> Recorder:
+    """Record one linear-equation math episode played by the oracle (half its steps wrong)."""
+    env = make_env("agentdata/Math-v0", {"family": "linear"})
+    rec = Recorder(env, store)
+    obs, info = rec.reset(seed=seed)
+    agent = env.unwrapped.oracle(np.random.default_rng(oracle_seed), 0.5)
+    done = False
+    while not done:
+        obs, _r, term, trunc, info = rec.step(agent.act(obs, info))
+        done = term or trunc
+    return rec

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from agentdata._recorder import EpisodeMeta, Recorder
-from agentdata._runner import make_env
 from agentdata.envs import Outcome, TextEnv
 from agentdata.errors import RecordError
 from agentdata.schemas import JsonValue, TaskSpec, Verdict
 from agentdata.schemas.hashing import canonical_json, text_hash
 from agentdata.store import Store
+from tests.agentdata.records import record_linear_episode
 
 
 class CountEnv(TextEnv):
@@ -92,14 +92,7 @@ def test_unrecordable_step_is_a_typed_error_and_buffers_nothing(sqlite_store: St
 
 
 def test_math_env_records_equal_what_was_written(sqlite_store: Store) -> None:
-    env = make_env("agentdata/Math-v0", {"family": "linear"})
-    rec = Recorder(env, sqlite_store)
-    obs, info = rec.reset(seed=3)
-    agent = env.unwrapped.oracle(np.random.default_rng(0), 0.5)
-    done = False
-    while not done:
-        obs, _r, term, trunc, info = rec.step(agent.act(obs, info))
-        done = term or trunc
+    rec = record_linear_episode(sqlite_store, seed=3, oracle_seed=0)
     assert rec.episode is not None
     assert sqlite_store.load_steps(rec.episode.id) == rec.steps
     assert rec.episode.env_id == "agentdata/Math-v0"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from agentdata._recorder import Recorder
-from agentdata._runner import make_env
 from agentdata.schemas import EpisodeRecord, Latency, StepRecord
 from agentdata.schemas.trusted import trusted
 from agentdata.store import Store
+from tests.agentdata.records import record_linear_episode
 
 BUILT_TRUSTED = (StepRecord, Latency, EpisodeRecord)
 
@@ -35,14 +33,7 @@ def test_trusted_equals_model_construct() -> None:
 
 
 def test_recorded_records_validate_to_themselves(sqlite_store: Store) -> None:
-    env = make_env("agentdata/Math-v0", {"family": "linear"})
-    rec = Recorder(env, sqlite_store)
-    obs, info = rec.reset(seed=5)
-    agent = env.unwrapped.oracle(np.random.default_rng(1), 0.5)
-    done = False
-    while not done:
-        obs, _r, term, trunc, info = rec.step(agent.act(obs, info))
-        done = term or trunc
+    rec = record_linear_episode(sqlite_store, seed=5, oracle_seed=1)
     assert rec.episode is not None and rec.steps
     for step in rec.steps:  # every field set, each of the type validation gives it
         assert set(step.__dict__) == set(StepRecord.model_fields)
