@@ -146,7 +146,9 @@ def main() -> None:
     parser.add_argument("--model", help="model name or directory (default: tiny random Llama)")
     parser.add_argument("--tp", type=int, default=1, help="tensor parallel size")
     parser.add_argument("--max-num-seqs", type=int, default=64)
-    parser.add_argument("--episodes", type=int, default=32)
+    parser.add_argument(
+        "--episodes", type=int, help="live episodes (default: --max-num-seqs, one full batch)"
+    )
     parser.add_argument("--turns", type=int, default=3, help="env max_steps")
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--max-model-len", type=int, default=2048)
@@ -165,6 +167,8 @@ def main() -> None:
         "chunked prefill off: seeded chunked prefills were seen failing there)",
     )
     args = parser.parse_args()
+    if args.episodes is None:  # the batched arm fills the engine's batch, as a rollout would
+        args.episodes = args.max_num_seqs
     tmp = Path(tempfile.mkdtemp(prefix="bench-rollout-"))
     model = args.model or str(build_tiny_chat_model(tmp / "tiny"))
     engine: dict[str, Any] = {
